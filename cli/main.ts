@@ -1,0 +1,81 @@
+// dhp-conformance: the command line. Exit codes: 0 conformant (expected gaps allowed), 1 failures,
+// 2 usage or configuration error, 3 a gap closed under --strict-gaps (the matrix needs updating).
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../lib/config/target.ts';
+import { MatrixError } from '../lib/matrix/load.ts';
+import { redactText } from '../lib/client/redact.ts';
+import { EXIT } from '../lib/report/results.ts';
+import { FAULTS } from '../server/faults.ts';
+
+const USAGE = `usage: dhp-conformance <command> [options]
+
+commands:
+  run       run the conformance suites (default: every suite against the embedded reference server)
+              --target <name|url>   local (default), playground, production, vendor, or a FHIR base URL
+              --profile <name>      embedded server profile: playground (default) or conformant
+              --suite <a,b>         auth, concurrency, transactions, availability, search (default: all)
+              --strict-gaps         exit 3 when an expected gap has closed (the matrix needs updating)
+              --shard <i/n>         run one shard of the suite files
+              --fault <name[=arg]>  embedded target only: switch on a reference-server fault (repeatable)
+              --out <dir>           write the run here instead of reports/runs/<run-id>
+  serve     start the reference server alone (--port, --profile, --fault, --latency, --db)
+  matrix    regenerate capabilities.json; --check <base-url> prints the drift against a live /metadata
+  cleanup   delete what crashed runs left behind: --target <name|url> [--run-id <id>]
+
+faults: ${FAULTS.map((f) => f.name).join(', ')}
+exit codes: 0 conformant, 1 failures, 2 usage/config error, 3 gap closed under --strict-gaps`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? EXIT.conformant : EXIT.usage;
+  }
+  switch (command) {
+    case 'run': {
+      const { values } = parseArgs({
+        args: rest, strict: true, options: {
+          target: { type: 'string' }, profile: { type: 'string' }, suite: { type: 'string', multiple: true },
+          'strict-gaps': { type: 'boolean' }, shard: { type: 'string' }, fault: { type: 'string', multiple: true },
+          out: { type: 'string' }, matrix: { type: 'string' },
+        },
+      });
+      const { run } = await import('./run.ts');
+      return run({
+        target: values.target, profile: values.profile, suites: values.suite?.flatMap((s) => s.split(',')).filter(Boolean),
+        strictGaps: values['strict-gaps'], shard: values.shard, faults: values.fault, outDir: values.out, matrixFile: values.matrix,
+      });
+    }
+    case 'serve': {
+      const { serveMain } = await import('../server/serve.ts');
+      await serveMain(rest);
+      return EXIT.conformant;
+    }
+    case 'matrix': {
+      process.argv = [process.argv[0]!, 'build-matrix', ...rest];
+      await import('../scripts/build-matrix.ts');
+      return EXIT.conformant;
+    }
+    case 'cleanup': {
+      const { values } = parseArgs({ args: rest, strict: true, options: { target: { type: 'string' }, 'run-id': { type: 'string' } } });
+      const { cleanup } = await import('./cleanup.ts');
+      return cleanup(values.target, values['run-id']);
+    }
+    default:
+      console.error(`unknown command "${command}"\n\n${USAGE}`);
+      return EXIT.usage;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    if (e instanceof MatrixError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`dhp-conformance: ${redactText((e as Error).message)}`);
+      process.exitCode = EXIT.usage;
+    } else {
+      console.error(`dhp-conformance: unexpected error: ${redactText((e as Error).stack ?? String(e))}`);
+      process.exitCode = EXIT.failures;
+    }
+  },
+);

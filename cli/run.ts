@@ -1,0 +1,165 @@
+// `dhp-conformance run`: resolve the target (starting the embedded server when it is the target), run the
+// selected suites through vitest, then write results.json, update reports/latest and print the summary.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { startVitest } from 'vitest/node';
+import { FhirClient } from '../lib/client/http.ts';
+import { registerSecret } from '../lib/client/redact.ts';
+import { TokenSource } from '../lib/client/token.ts';
+import { ConfigError, credentialsFromEnv, resolveTarget } from '../lib/config/target.ts';
+import { runTag } from '../lib/fixtures/run-tag.ts';
+import { loadMatrix, PROJECT_ROOT } from '../lib/matrix/load.ts';
+import { buildResults, EXIT, type Results } from '../lib/report/results.ts';
+import type { RunContext } from '../lib/run/context.ts';
+import ChecksReporter, { type CheckRecord } from '../lib/vitest/checks-reporter.ts';
+import { runReporters } from '../lib/vitest/reporters.ts';
+import { startServer, type RunningServer } from '../server/index.ts';
+import { parseFaults } from '../server/faults.ts';
+
+export const SUITES = ['auth', 'concurrency', 'transactions', 'availability', 'search'] as const;
+
+export interface RunOptions {
+  target?: string;
+  profile?: string;
+  suites?: string[];
+  strictGaps?: boolean;
+  shard?: string;
+  faults?: string[];
+  outDir?: string;
+  matrixFile?: string;
+}
+
+function harnessInfo(): Results['harness'] {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  let commit: string | null = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch { /* not a git checkout (an unpacked release): the version alone pins the harness */ }
+  return { name: pkg.name, version: pkg.version, commit };
+}
+
+function newRunId(target: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `${stamp}-${target.replace(/[^a-z0-9]+/gi, '-').slice(0, 24)}-${randomBytes(2).toString('hex')}`;
+}
+
+export async function run(o: RunOptions): Promise<number> {
+  const { matrix, file: matrixFile, sha256 } = loadMatrix(o.matrixFile);
+  const target = resolveTarget(matrix, { target: o.target, profile: o.profile });
+  const suites = o.suites?.length ? o.suites : [...SUITES];
+  const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
+  if (unknown.length) throw new ConfigError(`unknown suite ${unknown.join(', ')}; known: ${SUITES.join(', ')}`);
+  if (o.shard && !/^\d+\/\d+$/.test(o.shard)) throw new ConfigError('--shard takes i/n, e.g. 1/3');
+  if (o.faults?.length && !target.embedded) throw new ConfigError('--fault applies to the embedded target only');
+  let faults: ReturnType<typeof parseFaults>;
+  try {
+    faults = parseFaults(o.faults ?? []);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+
+  const runId = newRunId(target.name === 'local' ? `local-${target.profile}` : target.name);
+  const runDir = resolve(o.outDir ?? join(PROJECT_ROOT, 'reports', 'runs', runId));
+  mkdirSync(runDir, { recursive: true });
+  const startedAt = new Date().toISOString();
+
+  let server: RunningServer | undefined;
+  if (target.embedded) {
+    server = await startServer({ profile: target.profile as 'conformant' | 'playground', faults, quiet: true });
+    target.baseUrl = server.baseUrl;
+    target.tokenUrl = server.tokenUrl;
+    // The embedded server's test client and user reach the workers the way a real target's do: env only.
+    Object.assign(process.env, {
+      DHP_CLIENT_ID: server.clientId, DHP_CLIENT_SECRET: server.clientSecret,
+      DHP_AUTHORIZE_URL: `${server.issuer}/auth`, DHP_PUBLIC_CLIENT_ID: server.publicClient.clientId,
+      DHP_REDIRECT_URI: server.publicClient.redirectUri,
+      DHP_TEST_USERNAME: server.testUser.username, DHP_TEST_PASSWORD: server.testUser.password,
+    });
+    console.log(`embedded reference server (profile ${target.profile}${server.faults.length ? `, faults ${server.faults.join(', ')}` : ''}) at ${server.baseUrl}`);
+  }
+  try {
+    const credentials = credentialsFromEnv();
+    if (!credentials) throw new ConfigError(`target "${target.name}" needs DHP_CLIENT_ID and DHP_CLIENT_SECRET in the environment (see .env.example)`);
+    registerSecret(credentials.clientSecret);
+    registerSecret(process.env.DHP_TEST_PASSWORD);
+    await preflight(target.baseUrl!, target.tokenUrl!, target.clientAuth, credentials);
+
+    const ctx: RunContext = {
+      runId, runDir, matrixFile, strictGaps: !!o.strictGaps, startedAt, tag: runTag(runId),
+      target: { ...target, baseUrl: target.baseUrl!, tokenUrl: target.tokenUrl! },
+    };
+    writeFileSync(join(runDir, 'context.json'), `${JSON.stringify(ctx, null, 2)}\n`);
+    process.env.DHP_RUN_CONTEXT = join(runDir, 'context.json');
+    process.env.DHP_RUN_DIR = runDir;
+
+    console.log(`run ${runId}: target ${target.name} (${target.baseUrl})${target.readOnly ? ' read-only' : ''}, suites ${suites.join(', ')}`);
+    const vitest = await startVitest('test', suites.map((s) => `suites/${s}`), {
+      root: PROJECT_ROOT, run: true, watch: false, project: ['conformance'],
+      shard: o.shard, passWithNoTests: true,
+      reporters: [...runReporters(runDir), new ChecksReporter(runDir)],
+    });
+    await vitest.close();
+
+    const checksFile = join(runDir, 'checks.json');
+    const checks = existsSync(checksFile) ? (JSON.parse(readFileSync(checksFile, 'utf8')) as CheckRecord[]) : [];
+    const results = buildResults({
+      runId, harness: harnessInfo(), matrix, matrixSha256: sha256,
+      target: { name: target.name, baseUrl: target.baseUrl!, profile: target.profile, readOnly: target.readOnly, embedded: target.embedded, faults: server?.faults },
+      gaps: target.gaps, suites, strictGaps: !!o.strictGaps, shard: o.shard, startedAt, checks,
+    });
+    writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    if (!o.outDir) publishLatest(runDir);
+    printSummary(results, runDir);
+    return results.exitCode;
+  } finally {
+    await server?.close();
+  }
+}
+
+/** Fails fast, with a clear message, when the target cannot be reached or will not give the harness a token. */
+async function preflight(baseUrl: string, tokenUrl: string, clientAuth: 'client_secret_post' | 'client_secret_basic', credentials: { clientId: string; clientSecret: string }): Promise<void> {
+  const anon = new FhirClient({ baseUrl, timeoutMs: 15_000, maxRetries: 1 });
+  try {
+    const res = await anon.request('GET', 'metadata', { auth: false, accept: 'any' });
+    if (res.status !== 200 || res.body?.resourceType !== 'CapabilityStatement') {
+      console.warn(`warning: GET ${baseUrl}/metadata answered ${res.status} without a CapabilityStatement`);
+    }
+  } catch (e) {
+    throw new ConfigError(`cannot reach the target at ${baseUrl}: ${(e as Error).message}`);
+  } finally {
+    await anon.close();
+  }
+  try {
+    await new TokenSource({ tokenUrl, clientAuth, ...credentials }).get();
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message} — check DHP_CLIENT_ID / DHP_CLIENT_SECRET (and DHP_CLIENT_AUTH=basic if the server wants HTTP Basic)`);
+  }
+}
+
+function publishLatest(runDir: string): void {
+  const latest = join(PROJECT_ROOT, 'reports', 'latest');
+  rmSync(latest, { recursive: true, force: true });
+  cpSync(runDir, latest, { recursive: true });
+}
+
+function printSummary(r: Results, runDir: string): void {
+  const line = (counts: Record<string, number>) =>
+    Object.entries(counts).filter(([, n]) => n).map(([v, n]) => `${n} ${v}`).join(', ') || 'nothing';
+  console.log('\n── dhp-conformance summary ──────────────────────────────');
+  for (const [suite, counts] of Object.entries(r.bySuite)) console.log(`  ${suite.padEnd(14)} ${line(counts)}`);
+  console.log(`  ${'total'.padEnd(14)} ${line(r.summary)} (${r.capabilities.length} capabilities)`);
+  const bad = r.capabilities.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
+  for (const c of bad.slice(0, 25)) console.log(`  ✗ ${c.id} [${c.verdict}] ${c.reason?.split('\n')[0]?.slice(0, 160) ?? ''}`);
+  if (bad.length > 25) console.log(`  … and ${bad.length - 25} more in results.json`);
+  for (const c of r.capabilities.filter((x) => x.verdict === 'gap-closed')) console.log(`  ★ gap closed: ${c.id}`);
+  const rel = relative(process.cwd(), runDir) || '.';
+  console.log(`\n  outcome: ${r.outcome} (exit ${r.exitCode})`);
+  console.log(`  results: ${join(rel, 'results.json')}`);
+  console.log(`  junit:   ${join(rel, 'junit.xml')}`);
+  console.log(`  allure:  ${join(rel, 'allure-results')} (npx allure generate ${join(rel, 'allure-results')})`);
+  console.log(`  evidence: ${join(rel, 'evidence')}`);
+}
+
+export { EXIT };

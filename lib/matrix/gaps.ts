@@ -1,0 +1,38 @@
+// Expected gaps of a target, as data: which gap (if any) covers a capability id.
+import type { ExpectedGap, Matrix } from './types.ts';
+
+export class GapBook {
+  private readonly byId = new Map<string, ExpectedGap>();
+  constructor(readonly gaps: readonly ExpectedGap[]) {
+    for (const g of gaps) this.byId.set(g.capability, g);
+  }
+
+  /**
+   * A gap covers its own id and every sub-capability `<id>:…`; a not-enabled endpoint also covers every
+   * search on that type, since nothing can be searched where the endpoint is not there.
+   */
+  lookup(capability: string): ExpectedGap | undefined {
+    const parts = capability.split(':');
+    for (let n = parts.length; n >= 2; n--) {
+      const hit = this.byId.get(parts.slice(0, n).join(':'));
+      if (hit) return hit;
+    }
+    if (parts[0] === 'search' && parts[1]) {
+      const endpoint = this.byId.get(`endpoint:${parts[1]}`);
+      if (endpoint?.kind === 'not-enabled') return endpoint;
+    }
+    return undefined;
+  }
+}
+
+/** The gaps a target (and, for the embedded target, a profile) is expected to have. */
+export function gapsOf(matrix: Matrix, target: string, profile?: string): ExpectedGap[] {
+  const t = matrix.targets[target];
+  if (!t) return [];
+  if (t.embedded) {
+    const ref = t.profiles?.[profile ?? t.defaultProfile ?? '']?.gapsOf;
+    return ref ? gapsOf(matrix, ref) : [];
+  }
+  if (t.gapsOf) return gapsOf(matrix, t.gapsOf);
+  return t.gaps ?? [];
+}

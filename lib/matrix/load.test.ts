@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_MATRIX_PATH, loadMatrix, MatrixError, parseMatrix } from './load.ts';
+import { GapBook, gapsOf } from './gaps.ts';
+
+const text = readFileSync(DEFAULT_MATRIX_PATH, 'utf8');
+const mutate = (f: (m: any) => void) => {
+  const m = JSON.parse(text);
+  f(m);
+  return JSON.stringify(m);
+};
+const issuesOf = (t: string) => {
+  try {
+    parseMatrix(t);
+  } catch (e) {
+    return (e as MatrixError).issues;
+  }
+  throw new Error('expected a MatrixError');
+};
+
+describe('the committed capabilities.json', () => {
+  const { matrix } = loadMatrix();
+
+  test('holds every resource type and search parameter of the platform CapabilityStatement', () => {
+    const cs = JSON.parse(readFileSync(new URL('../../../shared/spec/data/CapabilityStatement-DHP-server-2026-10-03.json', import.meta.url), 'utf8'));
+    const missing: string[] = [];
+    for (const r of cs.rest[0].resource) {
+      const mine = matrix.resources.find((x) => x.type === r.type);
+      if (!mine) { missing.push(r.type); continue; }
+      const names = new Set([...mine.searchParams.map((p) => p.name), ...mine.resultParams]);
+      for (const p of r.searchParam ?? []) if (!names.has(p.name)) missing.push(`${r.type}:${p.name}`);
+    }
+    expect(missing).toEqual([]);
+    expect(cs.rest[0].resource).toHaveLength(58);
+  });
+
+  test('reproduces every row of the availability table as data', () => {
+    const gaps = gapsOf(matrix, 'playground').map((g) => `${g.kind} ${g.capability}`).sort();
+    expect(gaps).toEqual([
+      'not-enabled endpoint:AuditEvent', 'not-enabled endpoint:Consent', 'not-enabled endpoint:DocumentReference', 'not-enabled endpoint:Provenance',
+      'not-loaded terminology:expand:uz-core', 'not-loaded terminology:validate-code:uz-core',
+      'unfiltered search:AdverseEvent:date', 'unfiltered search:Condition:onset-date', 'unfiltered search:Immunization:date',
+      'unfiltered search:Observation:date', 'unfiltered search:Organization:partof', 'unfiltered search:PlanDefinition:context-type-value',
+      'unfiltered search:PlanDefinition:date', 'unfiltered search:Practitioner:qualification-code', 'unfiltered search:Procedure:date',
+      'unfiltered search:Procedure:status', 'unfiltered search:Specimen:collected',
+    ].sort());
+    expect(matrix.targets.playground!.confirmed!.map((c) => c.capability).sort()).toEqual(['search:Condition:recorded-date', 'search:Encounter:date', 'search:EpisodeOfCare:date']);
+  });
+
+  test('the embedded target reproduces the playground gaps by default and none when conformant; vendor allows none', () => {
+    expect(gapsOf(matrix, 'local')).toEqual(gapsOf(matrix, 'playground'));
+    expect(gapsOf(matrix, 'local', 'conformant')).toEqual([]);
+    expect(gapsOf(matrix, 'vendor')).toEqual([]);
+    expect(gapsOf(matrix, 'production')).toEqual(gapsOf(matrix, 'playground'));
+  });
+});
+
+describe('a malformed capabilities.json is rejected with the JSON path of every error', () => {
+  test.for([
+    ['a gap without since', (m: any) => { delete m.targets.playground.gaps[0].since; }, '$.targets.playground.gaps[0].since', 'is required'],
+    ['a gap of unknown kind', (m: any) => { m.targets.playground.gaps[1].kind = 'broken'; }, '$.targets.playground.gaps[1].kind', 'must be one of'],
+    ['a gap on an unknown capability', (m: any) => { m.targets.playground.gaps[2].capability = 'search:Patient:nope'; }, '$.targets.playground.gaps[2].capability', 'unknown capability id'],
+    ['an unknown property', (m: any) => { m.resources[3].searchParams[1].colour = 'red'; }, '$.resources[3].searchParams[1].colour', 'unknown property'],
+    ['a bad search param type', (m: any) => { m.resources[0].searchParams[0].type = 'text'; }, '$.resources[0].searchParams[0].type', 'must be one of'],
+    ['a duplicate capability id', (m: any) => { m.capabilities.push(m.capabilities[0]); }, `$.capabilities[${JSON.parse(text).capabilities.length}].id`, 'duplicate'],
+    ['gapsOf naming nothing', (m: any) => { m.targets.production.gapsOf = 'staging'; }, '$.targets.production', 'gapsOf "staging"'],
+  ] as const)('%s', ([, f, path, words]) => {
+    const issues = issuesOf(mutate(f));
+    expect(issues).toContainEqual(expect.objectContaining({ path }));
+    expect(issues.find((i) => i.path === path)!.message).toContain(words);
+  });
+
+  test('every error is reported, not just the first', () => {
+    const issues = issuesOf(mutate((m) => { delete m.targets.playground.gaps[0].reason; m.targets.playground.gaps[1].since = 'June'; }));
+    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['$.targets.playground.gaps[0].reason', '$.targets.playground.gaps[1].since']));
+  });
+
+  test('text that is not JSON', () => {
+    expect(issuesOf('{ "matrixVersion": ')[0]!.message).toMatch(/^not JSON/);
+  });
+});
+
+describe('GapBook', () => {
+  const book = new GapBook([
+    { capability: 'search:Observation:date', kind: 'unfiltered', reason: 'date search unfiltered', since: '2026-06-03' },
+    { capability: 'endpoint:AuditEvent', kind: 'not-enabled', reason: 'not enabled yet', since: '2026-06-03' },
+  ]);
+  test.for([
+    ['search:Observation:date', 'unfiltered'],
+    ['search:Observation:date:ge', 'unfiltered'],
+    ['search:Observation:date-dateTime', undefined],
+    ['search:AuditEvent:date', 'not-enabled'],
+    ['endpoint:AuditEvent', 'not-enabled'],
+    ['endpoint:Observation', undefined],
+  ] as const)('%s → %s', ([id, kind]) => {
+    expect(book.lookup(id)?.kind).toBe(kind);
+  });
+});

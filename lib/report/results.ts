@@ -1,0 +1,99 @@
+// results.json: one verdict per capability id of the matrix, derived from the checks that ran. The
+// dashboard, the vendor certificate and the Allure report all join on capability ids from here.
+import type { CheckRecord } from '../vitest/checks-reporter.ts';
+import type { Capability, ExpectedGap, Matrix } from '../matrix/types.ts';
+import { GapBook } from '../matrix/gaps.ts';
+import { VERDICTS, worst, type Verdict } from '../verdicts.ts';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export interface CapabilityResult {
+  id: string;
+  tier: Capability['tier'];
+  suite: Capability['suite'];
+  title: string;
+  verdict: Verdict;
+  reason?: string;
+  /** Paths (relative to the run folder) of the redacted exchanges behind this verdict. */
+  evidence: string[];
+  flaky: boolean;
+  gap?: ExpectedGap;
+  checks: { title: string; verdict: Verdict; reason?: string; evidence?: string; durationMs: number }[];
+}
+
+export interface Results {
+  schemaVersion: number;
+  runId: string;
+  harness: { name: string; version: string; commit: string | null };
+  matrix: { version: string; sha256: string };
+  target: { name: string; baseUrl: string; profile?: string; readOnly: boolean; embedded: boolean; faults?: string[] };
+  options: { suites: string[]; strictGaps: boolean; shard?: string };
+  startedAt: string;
+  finishedAt: string;
+  exitCode: number;
+  outcome: 'conformant' | 'failures' | 'gap-closed';
+  summary: Record<Verdict, number>;
+  bySuite: Record<string, Record<Verdict, number>>;
+  capabilities: CapabilityResult[];
+  /** Checks that named no capability of the matrix (a suite bug): listed, never dropped. */
+  unmapped: CheckRecord[];
+}
+
+export const EXIT = { conformant: 0, failures: 1, usage: 2, gapClosed: 3 } as const;
+
+const emptyCounts = (): Record<Verdict, number> => Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+
+export interface BuildInput {
+  runId: string;
+  harness: Results['harness'];
+  matrix: Matrix;
+  matrixSha256: string;
+  target: Results['target'];
+  gaps: ExpectedGap[];
+  suites: string[];
+  strictGaps: boolean;
+  shard?: string;
+  startedAt: string;
+  checks: CheckRecord[];
+}
+
+export function buildResults(i: BuildInput): Results {
+  const byCapability = new Map<string, CheckRecord[]>();
+  const unmapped: CheckRecord[] = [];
+  const known = new Set(i.matrix.capabilities.map((c) => c.id));
+  for (const c of i.checks) {
+    if (c.capability && known.has(c.capability)) byCapability.set(c.capability, [...(byCapability.get(c.capability) ?? []), c]);
+    else unmapped.push(c);
+  }
+  const gaps = new GapBook(i.gaps);
+  const capabilities = i.matrix.capabilities.map((cap): CapabilityResult => {
+    const checks = byCapability.get(cap.id) ?? [];
+    const verdict = worst(checks.map((c) => c.verdict)) ?? 'not-run';
+    const deciding = checks.find((c) => c.verdict === verdict);
+    const reason = checks.length ? deciding?.reason
+      : !i.suites.includes(cap.suite) ? `suite "${cap.suite}" not selected in this run`
+      : i.shard ? `not in shard ${i.shard}` : 'no check of this harness version covers this capability yet';
+    return {
+      id: cap.id, tier: cap.tier, suite: cap.suite, title: cap.title, verdict, reason,
+      evidence: [...new Set(checks.map((c) => c.evidence).filter((e): e is string => !!e))],
+      flaky: checks.some((c) => c.flaky), gap: gaps.lookup(cap.id),
+      checks: checks.map((c) => ({ title: c.title, verdict: c.verdict, reason: c.reason, evidence: c.evidence, durationMs: c.durationMs })),
+    };
+  });
+  const summary = emptyCounts();
+  const bySuite: Record<string, Record<Verdict, number>> = {};
+  for (const c of capabilities) {
+    summary[c.verdict]++;
+    (bySuite[c.suite] ??= emptyCounts())[c.verdict]++;
+  }
+  const broken = summary.fail + summary.error + unmapped.filter((c) => c.verdict === 'fail' || c.verdict === 'error').length;
+  const outcome = broken ? 'failures' : i.strictGaps && summary['gap-closed'] ? 'gap-closed' : 'conformant';
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION, runId: i.runId, harness: i.harness,
+    matrix: { version: i.matrix.matrixVersion, sha256: i.matrixSha256 }, target: i.target,
+    options: { suites: i.suites, strictGaps: i.strictGaps, shard: i.shard },
+    startedAt: i.startedAt, finishedAt: new Date().toISOString(),
+    exitCode: outcome === 'failures' ? EXIT.failures : outcome === 'gap-closed' ? EXIT.gapClosed : EXIT.conformant,
+    outcome, summary, bySuite, capabilities, unmapped,
+  };
+}

@@ -1,0 +1,27 @@
+// The run context the CLI hands to the suites (in vitest workers) through one JSON file named by
+// DHP_RUN_CONTEXT. It holds no secrets: credentials stay in environment variables.
+import { readFileSync } from 'node:fs';
+import type { ResolvedTarget } from '../config/target.ts';
+
+export interface RunContext {
+  runId: string;
+  runDir: string;
+  matrixFile: string;
+  target: ResolvedTarget & { baseUrl: string; tokenUrl: string };
+  strictGaps: boolean;
+  startedAt: string;
+  /** The coding every resource the run creates carries in meta.tag. */
+  tag: { system: string; code: string };
+}
+
+export const RUN_TAG_SYSTEM = 'https://dhp-conformance.uz/run';
+
+let cached: RunContext | undefined;
+
+export function runContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+  if (cached) return cached;
+  const file = env.DHP_RUN_CONTEXT;
+  if (!file) throw new Error('DHP_RUN_CONTEXT is not set: run the suites through `dhp-conformance run` (npm start), not vitest directly');
+  cached = JSON.parse(readFileSync(file, 'utf8')) as RunContext;
+  return cached;
+}

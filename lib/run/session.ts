@@ -1,0 +1,45 @@
+// What a suite needs in its worker: the run context, the matrix, the target's gaps and FHIR clients
+// (one authenticated, one anonymous) that share the target's connection limits. Built once per worker.
+import { FhirClient } from '../client/http.ts';
+import { TokenSource } from '../client/token.ts';
+import { registerSecret } from '../client/redact.ts';
+import { credentialsFromEnv, type Credentials } from '../config/target.ts';
+import { GapBook } from '../matrix/gaps.ts';
+import { loadMatrix } from '../matrix/load.ts';
+import type { Capability, Matrix } from '../matrix/types.ts';
+import { runContext, type RunContext } from './context.ts';
+
+export interface Session {
+  ctx: RunContext;
+  matrix: Matrix;
+  capabilities: Map<string, Capability>;
+  gaps: GapBook;
+  credentials?: Credentials;
+  tokens?: TokenSource;
+  /** Sends the run's Bearer token. */
+  client: FhirClient;
+  /** Sends no token (auth checks, /metadata). */
+  anonymous: FhirClient;
+}
+
+let current: Session | undefined;
+
+export function session(): Session {
+  if (current) return current;
+  const ctx = runContext();
+  const { matrix } = loadMatrix(ctx.matrixFile);
+  const credentials = credentialsFromEnv();
+  registerSecret(credentials?.clientSecret);
+  registerSecret(process.env.DHP_TEST_PASSWORD);
+  const tokens = credentials && new TokenSource({ tokenUrl: ctx.target.tokenUrl, clientAuth: ctx.target.clientAuth, ...credentials });
+  const timeoutMs = Number(process.env.DHP_TIMEOUT_MS ?? 30_000);
+  const connections = Number(process.env.DHP_CONNECTIONS ?? 8);
+  current = {
+    ctx, matrix, credentials, tokens,
+    capabilities: new Map(matrix.capabilities.map((c) => [c.id, c])),
+    gaps: new GapBook(ctx.target.gaps),
+    client: new FhirClient({ baseUrl: ctx.target.baseUrl, token: tokens && (() => tokens.get()), timeoutMs, connections }),
+    anonymous: new FhirClient({ baseUrl: ctx.target.baseUrl, timeoutMs, connections: 2 }),
+  };
+  return current;
+}

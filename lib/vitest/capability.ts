@@ -1,0 +1,110 @@
+// The only bridge between checks and vitest: `capabilityTest` runs one check of one capability, turns its
+// outcome into a verdict (honouring the target's expected gaps), keeps the redacted exchanges as evidence
+// for every verdict but pass, and hands the verdict to the reporters through task.meta.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as allure from 'allure-js-commons';
+import { test } from 'vitest';
+import { TransportError, type Exchange, type FhirClient } from '../client/http.ts';
+import { redactText } from '../client/redact.ts';
+import { session, type Session } from '../run/session.ts';
+import { CheckFailure, gapExcuses, NotRun, type Verdict } from '../verdicts.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    capability?: string;
+    verdict?: Verdict;
+    reason?: string;
+    evidence?: string;
+    flaky?: boolean;
+  }
+}
+
+export interface Check {
+  /** The authenticated client; its exchanges during this check are the check's evidence. */
+  client: FhirClient;
+  anonymous: FhirClient;
+  session: Session;
+  /** Stop here and report the capability as not-run with this reason (never as passed). */
+  notRun(reason: string): never;
+  /** Adds a note to the test (shown in the reporters). */
+  note(text: string): void;
+}
+
+export interface CapabilityTestOptions {
+  /** The check creates or changes data: not run against a read-only target. */
+  writes?: boolean;
+  timeout?: number;
+}
+
+const SEVERITY = { SHALL: 'critical', SHOULD: 'normal', MAY: 'minor' } as const;
+
+/** `title` is a sentence saying what the server must do; `capability` is the matrix id it verifies. */
+export function capabilityTest(capability: string, title: string, fn: (c: Check) => Promise<void>, opts: CapabilityTestOptions = {}): void {
+  test(title, { meta: { capability }, timeout: opts.timeout ?? 60_000 }, async ({ task, skip, annotate }) => {
+    const s = session();
+    const def = s.capabilities.get(capability);
+    if (!def) throw new Error(`capability "${capability}" is not in the matrix: regenerate capabilities.json or fix the suite`);
+    await allure.label('capability', capability);
+    await allure.severity(SEVERITY[def.tier]);
+    await allure.epic(def.suite);
+
+    const exchanges: Exchange[] = [];
+    const stops = [s.client.record((e) => exchanges.push(e)), s.anonymous.record((e) => exchanges.push(e))];
+    const notes: string[] = [];
+    const check: Check = {
+      client: s.client, anonymous: s.anonymous, session: s,
+      notRun: (reason) => { throw new NotRun(reason); },
+      note: (text) => { notes.push(text); },
+    };
+    const finish = async (verdict: Verdict, reason?: string) => {
+      stops.forEach((stop) => stop());
+      task.meta.verdict = verdict;
+      if (reason) task.meta.reason = redactText(reason);
+      task.meta.flaky = exchanges.some((e) => e.attempt > 1);
+      for (const n of notes) await annotate(redactText(n));
+      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, task.id, title, verdict, exchanges);
+    };
+
+    const gap = s.gaps.lookup(capability);
+    try {
+      if (opts.writes && s.ctx.target.readOnly) throw new NotRun(`target "${s.ctx.target.name}" is read-only: the harness never writes there`);
+      await fn(check);
+    } catch (e) {
+      if (e instanceof NotRun) {
+        await finish('not-run', e.reason);
+        skip(e.reason);
+      }
+      if (e instanceof TransportError) {
+        await finish('error', e.message);
+        throw e;
+      }
+      const kind = e instanceof CheckFailure ? e.kind : 'other';
+      if (gap && gapExcuses(gap.kind, kind)) {
+        await finish('expected-gap', `${gap.kind} as expected (${gap.ticket ?? 'gap'} since ${gap.since}): ${(e as Error).message}`);
+        await annotate(`expected gap: ${gap.reason}`);
+        return;
+      }
+      await finish('fail', (e as Error).message);
+      throw e;
+    }
+    if (gap) {
+      await finish('gap-closed', `expected gap "${gap.kind}" (${gap.ticket ?? ''} since ${gap.since}) no longer reproduces: the capability now works; update the matrix`);
+      if (s.ctx.strictGaps) throw new Error(`gap closed under --strict-gaps: ${capability} now passes (${gap.reason})`);
+      return;
+    }
+    await finish('pass');
+  });
+}
+
+/** Writes the redacted exchanges of one check to the run's evidence folder and attaches them to Allure. */
+async function keepEvidence(s: Session, capability: string, testId: string, title: string, verdict: Verdict, exchanges: Exchange[]): Promise<string> {
+  const name = `${capability.replace(/[^A-Za-z0-9_.-]+/g, '_')}--${createHash('sha1').update(testId).digest('hex').slice(0, 8)}.json`;
+  const rel = join('evidence', name);
+  const text = redactText(JSON.stringify({ capability, check: title, verdict, exchanges }, null, 2));
+  mkdirSync(join(s.ctx.runDir, 'evidence'), { recursive: true });
+  writeFileSync(join(s.ctx.runDir, rel), text);
+  await allure.attachment(`exchanges (${exchanges.length})`, text, 'application/json');
+  return rel;
+}

@@ -1,0 +1,327 @@
+// Builds capabilities.json from the platform's own CapabilityStatement, the IG's CapabilityStatement,
+// the official R5 SearchParameters (npm hl7.fhir.r5.core@5.0.0) and the API access page's availability
+// table. Deterministic: the same inputs give byte-identical output, so the committed file is reviewable.
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type {
+  Capability, CompositeComponent, ExpectedGap, Matrix, ResourceCapability, SearchParam, SearchParamType, TargetConfig, Tier,
+} from '../lib/matrix/types.ts';
+import { compareMatrixWithServer } from '../lib/matrix/drift.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SPEC = resolve(process.env.DHP_SPEC_DIR ?? join(ROOT, '..', 'shared', 'spec'));
+const SERVER_CS = 'data/CapabilityStatement-DHP-server-2026-10-03.json';
+const IG_CS = 'data/CapabilityStatement-DHP-ig-2025-12-04.json';
+const FACTS = 'dhp-ig-capabilities.json';
+export const MATRIX_VERSION = '2026.11.26';
+const RESULT_PARAMS = new Set(['_include', '_include:iterate', '_revinclude', '_revinclude:iterate']);
+const ORDERED_PREFIXES = ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'];
+
+interface CsSearchParam { name: string; type: string; documentation?: string; definition?: string }
+interface CsResource {
+  type: string; interaction?: { code: string }[]; searchParam?: CsSearchParam[]; supportedProfile?: string[];
+  profile?: string; operation?: { name: string; definition: string }[]; conditionalCreate?: boolean;
+}
+interface R5SearchParameter {
+  url: string; code: string; base: string[]; type: string; expression?: string; target?: string[];
+  comparator?: string[]; modifier?: string[]; component?: { definition: string; expression: string }[];
+}
+interface FactsParam { name: string; type: string; expression: string | null; expressionSource?: string; notDeclaredByServer?: boolean }
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+const csResources = (path: string): CsResource[] =>
+  (readJson<{ rest: { resource: CsResource[] }[] }>(join(SPEC, path)).rest[0]?.resource ?? []);
+
+function loadR5(): Map<string, R5SearchParameter> {
+  const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r5.core/package.json'));
+  const byUrl = new Map<string, R5SearchParameter>();
+  for (const f of readdirSync(dir).filter((n) => n.startsWith('SearchParameter-') && n.endsWith('.json')).sort()) {
+    const sp = readJson<R5SearchParameter & { resourceType: string }>(join(dir, f));
+    if (sp.resourceType === 'SearchParameter') byUrl.set(sp.url, sp);
+  }
+  return byUrl;
+}
+
+/** Splits a FHIRPath union at top level (outside parentheses and quotes). */
+function splitUnion(expr: string): string[] {
+  const parts: string[] = [];
+  let depth = 0, quote = false, cur = '';
+  for (const ch of expr) {
+    if (ch === "'") quote = !quote;
+    if (!quote && ch === '(') depth++;
+    if (!quote && ch === ')') depth--;
+    if (!quote && depth === 0 && ch === '|') { parts.push(cur.trim()); cur = ''; continue; }
+    cur += ch;
+  }
+  parts.push(cur.trim());
+  return parts.filter(Boolean);
+}
+
+/** The part of a shared R5 expression that applies to one base type (R5 joins many bases with `|`). */
+function expressionFor(type: string, sp: R5SearchParameter): string | null {
+  if (!sp.expression) return null;
+  if (sp.base.length === 1) return sp.expression;
+  const own = splitUnion(sp.expression).filter((p) => p.replace(/^\(+/, '').startsWith(`${type}.`) || p.replace(/^\(+/, '') === type);
+  return own.length ? own.join(' | ') : null;
+}
+
+/** The platform's CS carries `expression: …`, an optional `subtype: …` and an optional `(Target)` hint line. */
+function parseServerDoc(doc: string | undefined): { expression: string | null; composite?: { base: string; parts: { param: string; expression: string }[] } } {
+  if (!doc?.startsWith('expression: ')) return { expression: null };
+  const lines = doc.split('\n');
+  const first = lines[0]!.slice('expression: '.length).trim();
+  const on = /^On (.+):$/.exec(first);
+  if (on) {
+    const parts = lines.slice(1).map((l) => /^\s+([\w-]+): (.+)$/.exec(l)).filter((m): m is RegExpExecArray => !!m)
+      .map((m) => ({ param: m[1]!, expression: m[2]!.trim() }));
+    return { expression: on[1]!, composite: { base: on[1]!, parts } };
+  }
+  return { expression: first };
+}
+
+const r5Index = (r5: Map<string, R5SearchParameter>) => {
+  const byTypeCode = new Map<string, R5SearchParameter>();
+  for (const sp of r5.values()) for (const b of sp.base) byTypeCode.set(`${b}:${sp.code}`, sp);
+  for (const sp of r5.values()) for (const b of ['Resource', 'DomainResource']) if (sp.base.includes(b)) byTypeCode.set(`*:${sp.code}`, sp);
+  return (type: string, code: string) => byTypeCode.get(`${type}:${code}`) ?? byTypeCode.get(`*:${code}`);
+};
+
+function tierOf(declaredByServer: boolean, declaredByIg: boolean): Tier {
+  return declaredByServer || declaredByIg ? 'SHALL' : 'SHOULD';
+}
+
+function build(): Matrix {
+  const server = csResources(SERVER_CS);
+  const ig = csResources(IG_CS);
+  const facts = readJson<{ resources: { type: string; searchParams: FactsParam[] }[]; availability: { id: string; params?: { resource: string; param: string }[]; resources?: string[] }[]; availabilityAsOf: string }>(join(SPEC, FACTS));
+  const r5 = loadR5();
+  const r5For = r5Index(r5);
+  const types = [...new Set([...server.map((r) => r.type), ...ig.map((r) => r.type)])];
+  // IG-declared params the platform does not register, plus rows of the availability table that no CS declares.
+  const extraParams = new Map<string, { name: string; type: string; expression?: string | null; note?: string }[]>();
+  const addExtra = (type: string, p: { name: string; type: string; expression?: string | null; note?: string }) => {
+    const list = extraParams.get(type) ?? [];
+    if (!list.some((x) => x.name === p.name)) list.push(p);
+    extraParams.set(type, list);
+  };
+  for (const av of facts.availability) {
+    for (const p of av.params ?? []) {
+      const known = [...(server.find((r) => r.type === p.resource)?.searchParam ?? []), ...(ig.find((r) => r.type === p.resource)?.searchParam ?? [])];
+      if (!known.some((k) => k.name === p.param)) {
+        const base = r5For(p.resource, p.param);
+        addExtra(p.resource, { name: p.param, type: base?.type ?? 'token', note: `listed in the API access page's availability table (${av.id}); declared by neither CapabilityStatement` });
+      }
+    }
+  }
+
+  const resources: ResourceCapability[] = types.map((type) => {
+    const s = server.find((r) => r.type === type);
+    const i = ig.find((r) => r.type === type);
+    const factsParams = facts.resources.find((r) => r.type === type)?.searchParams ?? [];
+    const names = new Map<string, { type: string; serverDoc?: string; server: boolean; ig: boolean; note?: string }>();
+    for (const p of s?.searchParam ?? []) names.set(p.name, { type: p.type, serverDoc: p.documentation, server: true, ig: false });
+    for (const p of i?.searchParam ?? []) {
+      const prev = names.get(p.name);
+      if (prev) prev.ig = true;
+      // Where the platform lacks the type, the IG CS's lists are a known copy-paste of NamingSystem's
+      // params (dhp-ig-facts.md §1c): keep only those that are R5 params of this type.
+      else if (s || r5For(type, p.name)?.base.includes(type) || p.name.startsWith('_')) names.set(p.name, { type: p.type, server: false, ig: true });
+    }
+    if (!s) {
+      for (const sp of r5.values()) {
+        if (sp.base.includes(type) && !names.has(sp.code)) names.set(sp.code, { type: sp.type, server: false, ig: false, note: 'R5 base parameter of a type the platform does not register yet' });
+      }
+      for (const common of ['_id', '_lastUpdated', '_profile', '_security', '_tag']) {
+        if (!names.has(common)) names.set(common, { type: r5For(type, common)?.type ?? 'token', server: false, ig: false, note: 'R5 common parameter' });
+      }
+    }
+    for (const e of extraParams.get(type) ?? []) if (!names.has(e.name)) names.set(e.name, { type: e.type, server: false, ig: false, note: e.note });
+
+    const resultParams: string[] = [];
+    const searchParams: SearchParam[] = [];
+    for (const [name, d] of [...names.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (RESULT_PARAMS.has(name)) { resultParams.push(name); continue; }
+      const base = r5For(type, name);
+      const parsed = parseServerDoc(d.serverDoc);
+      const fact = factsParams.find((f) => f.name === name);
+      let expression: string | null = parsed.expression;
+      let source: SearchParam['expressionSource'] = expression ? 'server' : 'none';
+      if (!expression && base) {
+        expression = expressionFor(type, base)?.replace(/^Resource\./, 'Resource.') ?? null;
+        if (expression) source = 'r5';
+      }
+      if (!expression && fact?.expression) { expression = fact.expression; source = 'ig'; }
+      if (!expression && name === 'qualification-code') { expression = `${type}.qualification.code`; source = 'ig'; }
+      const ptype = (d.type === 'special' && name !== '_has' ? d.type : d.type) as SearchParamType;
+      const param: SearchParam = {
+        name, type: ptype, expression, expressionSource: source,
+        declaredByServer: d.server, declaredByIg: d.ig,
+        tier: tierOf(d.server, d.ig), capability: `search:${type}:${name}`,
+      };
+      if (base?.target?.length && ptype === 'reference') param.targets = [...base.target].sort();
+      if (['date', 'number', 'quantity'].includes(ptype)) param.comparators = base?.comparator?.length ? ORDERED_PREFIXES.filter((c) => base.comparator!.includes(c)) : ORDERED_PREFIXES;
+      if (base?.modifier?.length) param.modifiers = [...base.modifier].sort();
+      if (ptype === 'composite') {
+        const parts = parsed.composite?.parts
+          ?? base?.component?.map((c) => ({ param: r5.get(c.definition)?.code ?? c.definition, expression: c.expression }));
+        if (!parsed.composite && base?.expression) { param.expression = expressionFor(type, base); param.expressionSource = 'r5'; }
+        if (parts?.length && param.expression) {
+          param.components = parts.map((c): CompositeComponent => {
+            const ct = names.get(c.param)?.type ?? r5For(type, c.param)?.type ?? [...r5.values()].find((x) => x.code === c.param)?.type ?? 'token';
+            return { param: c.param, type: ct as CompositeComponent['type'], expression: c.expression };
+          });
+        } else {
+          param.expression = null; param.expressionSource = 'none';
+        }
+      }
+      if (name === 'qualification-code') param.note = 'not an R5 base parameter; the IG declares it, expression taken from the element Practitioner.qualification.code';
+      else if (d.note) param.note = d.note;
+      else if (!d.server && d.ig && !expression) param.note = 'declared by the IG CapabilityStatement with no expression in any source';
+      searchParams.push(param);
+    }
+    return {
+      type,
+      inServerCS: !!s,
+      inIgCS: !!i,
+      profiles: [...new Set([...(s?.supportedProfile ?? []), ...(i?.supportedProfile ?? []), ...(i?.profile ? [i.profile] : [])])].sort(),
+      interactions: [...new Set((s ?? i)?.interaction?.map((x) => x.code) ?? [])].sort(),
+      conditionalCreate: !!s?.conditionalCreate,
+      operations: (s?.operation ?? i?.operation ?? []).map((o) => ({ name: o.name, definition: o.definition })),
+      searchParams,
+      resultParams,
+    };
+  });
+
+  const asOf = facts.availabilityAsOf.slice(0, 10);
+  const page = 'API access page, Platform availability';
+  const gaps: ExpectedGap[] = [];
+  for (const av of facts.availability) {
+    if (av.id === 'AV1') for (const t of av.resources ?? []) gaps.push({ capability: `endpoint:${t}`, kind: 'not-enabled', reason: `${t} endpoint not yet enabled on the playground (${page}: "The examples are correct for when these go live; defer these integrations for now.")`, ticket: av.id, since: asOf });
+    if (av.id === 'AV2') for (const p of av.params ?? []) gaps.push({ capability: `search:${p.resource}:${p.param}`, kind: 'unfiltered', reason: `Date-range search on ${p.resource} (${p.param}) returns results unfiltered by date (${page}: "Apply the date filter in your client for now.")`, ticket: av.id, since: asOf });
+    if (av.id === 'AV4') for (const p of av.params ?? []) gaps.push({ capability: `search:${p.resource}:${p.param}`, kind: 'unfiltered', reason: `Search on ${p.resource} (${p.param}) returns results unfiltered (${page}: "Filter client-side for now.")`, ticket: av.id, since: asOf });
+    if (av.id === 'AV5') for (const op of ['validate-code', 'expand']) gaps.push({ capability: `terminology:${op}:uz-core`, kind: 'not-loaded', reason: `$${op} against UZ Core CodeSystems and ValueSets: "Load when this IG is published to the platform" (${page})`, ticket: av.id, since: asOf });
+  }
+  const confirmed = (facts.availability.find((a) => a.id === 'AV3')?.params ?? []).map((p) => ({
+    capability: `search:${p.resource}:${p.param}`, note: `${page}: "${p.resource} (${p.param}) do[es] filter as expected"`, since: asOf,
+  }));
+
+  const targets: Record<string, TargetConfig> = {
+    local: {
+      description: 'The embedded reference DHP server, started in-process on a free loopback port.',
+      embedded: true, clientAuth: 'client_secret_post', readOnly: false, defaultProfile: 'playground',
+      profiles: { playground: { gapsOf: 'playground' }, conformant: { gapsOf: null } },
+    },
+    playground: {
+      description: 'The DHP playground (the API access page\'s Playground endpoint).',
+      baseUrl: 'https://playground.dhp.uz/fhir', tokenUrl: 'https://sso.dhp.uz/oauth/token',
+      clientAuth: 'client_secret_post', readOnly: false, gaps, confirmed,
+    },
+    production: {
+      description: 'DHP production. Read-only: the harness never writes here; write suites are reported as not-run. The page documents the rollout for the playground only, so the same gaps are assumed.',
+      baseUrl: 'https://fhir.dhp.uz', tokenUrl: 'https://sso.dhp.uz/oauth/token',
+      clientAuth: 'client_secret_post', readOnly: true, gapsOf: 'playground',
+    },
+    vendor: {
+      description: 'A vendor\'s server, judged against the profile as written: no gaps allowed.',
+      baseUrlEnv: 'DHP_BASE_URL', tokenUrlEnv: 'DHP_TOKEN_URL', clientAuth: 'client_secret_post', readOnly: false, gaps: [],
+    },
+  };
+
+  return {
+    $schema: './capabilities.schema.json',
+    matrixVersion: MATRIX_VERSION,
+    fhirVersion: '5.0.0',
+    ig: { id: 'uz.dhp.core', canonical: 'https://dhp.uz/fhir/core' },
+    generatedFrom: {
+      serverCapabilityStatement: `${SERVER_CS} (the platform's own CapabilityStatement, 2026-10-03)`,
+      igCapabilityStatement: `${IG_CS} (the IG repository's CapabilityStatement, 2025-12-04)`,
+      r5: 'npm hl7.fhir.r5.core@5.0.0 SearchParameter-*.json',
+      availability: `${FACTS} availability (the API access page's table, as of ${facts.availabilityAsOf})`,
+    },
+    tierRules: TIER_RULES,
+    capabilities: [...protocolCapabilities(), ...resources.map((r): Capability => ({
+      id: `endpoint:${r.type}`, tier: r.inServerCS || r.inIgCS ? 'SHALL' : 'SHOULD', suite: 'availability',
+      title: `The ${r.type} endpoint is reachable: a search returns a searchset Bundle`,
+      source: r.inServerCS ? 'platform CapabilityStatement' : 'IG CapabilityStatement',
+    })), ...resources.flatMap((r) => r.searchParams.map((p): Capability => ({
+      id: p.capability, tier: p.tier, suite: 'search',
+      title: `Search ${r.type} by ${p.name} (${p.type}) returns exactly the matching resources`,
+      source: p.declaredByServer ? 'platform CapabilityStatement' : p.declaredByIg ? 'IG CapabilityStatement' : (p.note ?? 'R5 base'),
+    })))],
+    resources,
+    targets,
+  };
+}
+
+const TIER_RULES = [
+  'Neither CapabilityStatement carries capabilitystatement-expectation extensions, so tiers are derived:',
+  'SHALL: a rule the API access page states (OAuth flows, If-Match, 412, all-or-nothing transactions); a resource type or search parameter declared by the platform CapabilityStatement or the IG CapabilityStatement (an instance CapabilityStatement is a claim); a MUST of RFC 6749/7636 or a SHALL of the FHIR R5 search page.',
+  'SHOULD: R5 base parameters of types neither CapabilityStatement registers; SHOULDs of RFC 6749 or the FHIR R5 search page (e.g. honouring Prefer: handling=strict).',
+  'MAY: optional features of the FHIR R5 search page (_sort, _total).',
+];
+
+function protocolCapabilities(): Capability[] {
+  const page = 'API access page';
+  const c = (id: string, tier: Tier, suite: Capability['suite'], title: string, source: string): Capability => ({ id, tier, suite, title, source });
+  return [
+    c('auth:client-credentials', 'SHALL', 'auth', 'client_credentials at POST /oauth/token returns a Bearer access_token with expires_in', `${page}, Backend Integration`),
+    c('auth:client-secret-basic', 'SHOULD', 'auth', 'The token endpoint accepts client credentials in HTTP Basic', 'RFC 6749 §2.3.1 (SSO docs, third-party client)'),
+    c('auth:token-no-store', 'SHALL', 'auth', 'The token response carries Cache-Control: no-store', 'RFC 6749 §5.1'),
+    c('auth:invalid-client', 'SHALL', 'auth', 'A wrong client_secret is rejected with 401 invalid_client', 'RFC 6749 §5.2'),
+    c('auth:unknown-client', 'SHALL', 'auth', 'An unknown client_id is rejected with 401 invalid_client', 'RFC 6749 §5.2'),
+    c('auth:grant-type-missing', 'SHALL', 'auth', 'A token request without grant_type is rejected with 400 invalid_request', 'RFC 6749 §5.2'),
+    c('auth:grant-type-unsupported', 'SHALL', 'auth', 'An unsupported grant_type is rejected with 400 unsupported_grant_type', 'RFC 6749 §5.2'),
+    c('auth:api-requires-token', 'SHALL', 'auth', 'The FHIR API without a token answers 401', `${page}, Use the Token`),
+    c('auth:api-rejects-invalid-token', 'SHALL', 'auth', 'The FHIR API with a garbage token answers 401', `${page}, Use the Token`),
+    c('auth:api-rejects-expired-token', 'SHALL', 'auth', 'The FHIR API with an expired token answers 401', `${page}, Use the Token`),
+    c('auth:api-accepts-valid-token', 'SHALL', 'auth', 'The FHIR API with a valid token answers 200', `${page}, Use the Token`),
+    c('auth:authorization-code-pkce', 'SHALL', 'auth', 'Authorization code with PKCE S256 yields a token end to end', `${page}, Frontend Integration`),
+    c('auth:pkce-wrong-verifier', 'SHALL', 'auth', 'A wrong code_verifier is rejected with invalid_grant', 'RFC 7636 §4.6'),
+    c('auth:code-single-use', 'SHALL', 'auth', 'An authorization code used twice is rejected with invalid_grant', 'RFC 6749 §4.1.2'),
+    c('auth:redirect-uri-exact', 'SHALL', 'auth', 'An unregistered redirect_uri is rejected', 'RFC 6749 §3.1.2.4'),
+    c('concurrency:weak-etag', 'SHALL', 'concurrency', 'A read returns a weak ETag W/"n"', `${page}, Concurrency`),
+    c('concurrency:etag-matches-version', 'SHALL', 'concurrency', 'The ETag equals meta.versionId', `${page}, Concurrency`),
+    c('concurrency:update-with-if-match', 'SHALL', 'concurrency', 'PUT with the current If-Match answers 200 and W/"n+1"', `${page}, Concurrency`),
+    c('concurrency:stale-if-match-412', 'SHALL', 'concurrency', 'PUT with a stale If-Match answers 412 with an OperationOutcome (code invalid)', `${page}, Concurrency`),
+    c('concurrency:stale-write-no-change', 'SHALL', 'concurrency', 'After a 412 the resource is unchanged (body and version)', `${page}, Concurrency`),
+    c('concurrency:if-match-required', 'SHALL', 'concurrency', 'PUT without If-Match answers 412', `${page}, Concurrency`),
+    c('concurrency:lost-update', 'SHALL', 'concurrency', 'Concurrent read-modify-write with If-Match loses no update', `${page}, Concurrency`),
+    c('transaction:response', 'SHALL', 'transactions', 'A transaction answers transaction-response with status and location per entry', `${page}, Transactions`),
+    c('transaction:urn-uuid-resolved', 'SHALL', 'transactions', 'Every urn:uuid reference points at the created resource', `${page}, Transactions`),
+    c('transaction:put-entries', 'SHALL', 'transactions', 'PUT entries update resources and bump their versions', `${page}, Transactions`),
+    c('transaction:atomic', 'SHALL', 'transactions', 'A transaction with an invalid entry is rejected with an OperationOutcome and none of its entries exist', `${page}, Transactions`),
+    c('transaction:atomic-property', 'SHALL', 'transactions', 'Generated transactions with a failing entry at any position, some concurrent, leave nothing behind', `${page}, Transactions`),
+    c('search:searchset-bundle', 'SHALL', 'search', 'A search answers a searchset Bundle with a self link', 'FHIR R5 search §3.2.1.3'),
+    c('search:paging', 'SHALL', 'search', 'next links lead through every match once, with no duplicates or gaps', 'FHIR R5 http §3.2.0.15 Paging'),
+    c('search:count', 'SHOULD', 'search', 'A page holds no more than _count entries', 'FHIR R5 search _count'),
+    c('search:post-search', 'SHALL', 'search', 'GET and POST _search return the same resources', 'FHIR R5 search §3.2.1.3'),
+    c('search:unknown-param-strict', 'SHOULD', 'search', 'An unknown parameter under Prefer: handling=strict answers 400', 'FHIR R5 search §3.2.1.5'),
+    c('search:unknown-param-lenient', 'SHOULD', 'search', 'An unknown parameter is ignored and left out of the self link', 'FHIR R5 search §3.2.1.5'),
+    c('search:sort', 'MAY', 'search', '_sort orders results by the given parameter', 'FHIR R5 search _sort'),
+    c('search:total', 'MAY', 'search', '_total=accurate gives Bundle.total equal to the number of matches', 'FHIR R5 search _total'),
+    c('terminology:validate-code:international', 'SHALL', 'terminology', '$validate-code accepts codes of LOINC, SNOMED CT, ICD-10 and HL7 code systems', `${page}, Platform availability`),
+    c('terminology:validate-code:uz-core', 'SHALL', 'terminology', '$validate-code against UZ Core CodeSystems and ValueSets', `${page}, Platform availability`),
+    c('terminology:expand:uz-core', 'SHALL', 'terminology', '$expand of UZ Core ValueSets', `${page}, Platform availability`),
+  ];
+}
+
+async function main(argv: string[]): Promise<void> {
+  const check = argv.indexOf('--check');
+  const outAt = argv.indexOf('--out');
+  const out = outAt >= 0 && argv[outAt + 1] ? resolve(argv[outAt + 1]!) : join(ROOT, 'capabilities.json');
+  if (check >= 0) {
+    const url = argv[check + 1];
+    if (!url) { console.error('usage: npm run matrix -- --check <base-url>'); process.exit(2); }
+    const drift = await compareMatrixWithServer(readJson<Matrix>(out), url);
+    console.log(drift.text);
+    process.exit(drift.clean ? 0 : 1);
+  }
+  const matrix = build();
+  writeFileSync(out, `${JSON.stringify(matrix, null, 2)}\n`);
+  const params = matrix.resources.reduce((n, r) => n + r.searchParams.length, 0);
+  console.log(`capabilities.json: ${matrix.resources.length} resource types, ${params} search params, ${matrix.capabilities.length} capabilities, ${matrix.targets.playground!.gaps!.length} playground gaps`);
+}
+
+await main(process.argv.slice(2));

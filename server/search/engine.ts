@@ -1,0 +1,223 @@
+// The reference server's search engine: index at write time (FHIRPath, R5 model), search = SQL over idx_ tables.
+//
+// DESIGN RULE: this engine is independent of the harness's own search oracle in lib/search. Nothing here imports
+// from lib/search, and nothing there should import from here: the two implementations check each other, so a shared
+// helper would let a shared bug hide. Only types from lib/matrix/types.ts and server/faults.ts are shared.
+//
+// Files: values.ts (query value parsing), normalize.ts (string folding), dates.ts (date ranges), compare.ts (the R5
+// prefix table), params.ts (compiled FHIRPath per param), extract.ts (per-type index values), store.ts (tables),
+// matchers.ts (per-kind SQL), sort.ts (_sort).
+//
+// Choices:
+// - Params are ANDed (each becomes `id IN (…)`), comma values ORed inside one param.
+// - Unknown params, unsupported modifiers, chains (`a.b`), params without a usable expression (`_has`, special) are
+//   left out of `applied`; with strict handling they are a 400 (not-supported) instead.
+// - `opts.unfiltered` ('Type:name', the playground's known gaps) and the fault `ignore-param=Type:name` make a param
+//   silently ignored in BOTH modes, checked before the unknown-param rule: the playground is known to answer such
+//   searches unfiltered (200), not with a 400, and this is what the harness must observe and attribute to the gap.
+// - `_include`/`_revinclude` (and `:iterate`) are result params, not filters: ignored here, never a 400, not applied.
+// - An empty value (`name=`) is ignored, as the spec asks.
+// - `:not` with several values (`code:not=a,b`) matches resources having none of them (including no value at all).
+// - Common params `_id`, `_lastUpdated`, `_tag`, `_security`, `_profile` exist on every type even if the matrix
+//   omits them (R5 defines them for all resources).
+
+import type Database from 'better-sqlite3';
+import type { Resource } from 'fhir/r5.js';
+import type { Matrix } from '../../lib/matrix/types.ts';
+import type { FaultSet } from '../faults.ts';
+import type { Cond } from './compare.ts';
+import { parseDateRange } from './dates.ts';
+import { badValue, SearchError, searchError } from './errors.ts';
+import { extract } from './extract.ts';
+import { valueCondition, type MatchCtx } from './matchers.ts';
+import { ParamRegistry, type ParamDef, type ValueKind } from './params.ts';
+import { type SortKey, sortable, sortIds } from './sort.ts';
+import { IndexStore, TABLE_OF } from './store.ts';
+import { splitEscaped } from './values.ts';
+
+export { SearchError } from './errors.ts';
+
+export interface SearchEngineOptions {
+  /** 'Type:name' params to silently ignore (the playground profile's known gaps). */
+  unfiltered: ReadonlySet<string>;
+  faults: FaultSet;
+}
+
+export interface SearchEngine {
+  /** Called inside the server's write transaction whenever the current version of a resource changes; resource null = deleted. */
+  index(type: string, id: string, resource: Resource | null): void;
+  /**
+   * params: decoded [name, value] pairs (name may carry a modifier), without the paging/shaping controls. Throws
+   * SearchError on a bad value (400) or, when strict, an unknown param (400). Returns ALL matching ids sorted and the
+   * params actually applied.
+   */
+  search(type: string, params: [string, string][], opts: { strict: boolean }): { ids: string[]; applied: [string, string][] };
+  /** Expressions that did not compile (`Type:name: message`): such params behave as unknown. */
+  readonly compileFailures: readonly string[];
+  /** Evaluation errors met while indexing (`Type/id param: message`), newest last, at most 100 kept. */
+  readonly indexProblems: readonly string[];
+}
+
+const RESULT_PARAMS = new Set(['_include', '_revinclude', '_contained', '_containedType']);
+const MODIFIERS: Record<string, ReadonlySet<string>> = {
+  token: new Set(['not', 'text']),
+  string: new Set(['exact', 'contains']),
+  uri: new Set(['below', 'above']),
+  reference: new Set(['identifier']),
+  date: new Set(),
+  number: new Set(),
+  quantity: new Set(),
+  composite: new Set(),
+};
+
+function modifierAllowed(def: ParamDef, modifier: string | undefined): boolean {
+  if (modifier === undefined || modifier === 'missing') return true;
+  if (def.kind === 'reference' && /^[A-Z][A-Za-z]+$/.test(modifier)) return !def.targets?.length || def.targets.includes(modifier);
+  return MODIFIERS[def.kind]?.has(modifier) ?? false;
+}
+
+export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: SearchEngineOptions): SearchEngine {
+  const registry = new ParamRegistry(matrix);
+  const store = new IndexStore(db);
+  const indexProblems: string[] = [];
+  const ignoreParam = opts.faults.get('ignore-param');
+
+  function problem(msg: string) {
+    indexProblems.push(msg);
+    if (indexProblems.length > 100) indexProblems.shift();
+  }
+
+  function evaluate(def: { evaluate: ((n: unknown) => unknown[]) | null }, node: unknown, where: string): unknown[] {
+    try {
+      return def.evaluate ? def.evaluate(node) : [];
+    } catch (e) {
+      problem(`${where}: ${(e as Error).message}`);
+      return [];
+    }
+  }
+
+  function index(type: string, id: string, resource: Resource | null): void {
+    store.remove(type, id);
+    if (!resource) return;
+    const lu = resource.meta?.lastUpdated ? parseDateRange(resource.meta.lastUpdated) : null;
+    store.addResource(type, id, lu ? lu.low : null);
+    for (const def of registry.params(type)) {
+      if (!registry.usable(def)) continue;
+      const where = `${type}/${id} ${def.name}`;
+      const nodes = evaluate(def, resource, where);
+      if (def.kind === 'composite') {
+        let present = false;
+        nodes.forEach((node, i) => {
+          def.components!.forEach((c, k) => {
+            const rows = extract(c.kind as ValueKind, evaluate(c, node, `${where}$${c.param}`));
+            if (rows.rows.length) {
+              store.addRows(type, id, `${def.name}$${k}`, i, rows);
+              present = true;
+            }
+          });
+        });
+        if (present) store.addPresent(type, id, def.name);
+        continue;
+      }
+      const rows = extract(def.kind as ValueKind, nodes);
+      if (rows.rows.length) {
+        store.addRows(type, id, def.name, 0, rows);
+        store.addPresent(type, id, def.name);
+      }
+    }
+  }
+
+  /** `SELECT id[, node] FROM <table> WHERE type AND param AND (c1 OR c2 …)` for one kind. */
+  function valueSelect(type: string, param: string, kind: ValueKind, conds: Cond[], withNode: boolean): Cond {
+    const where = conds.map((c) => `(${c.sql})`).join(' OR ');
+    return {
+      sql: `SELECT id${withNode ? ', node' : ''} FROM ${TABLE_OF[kind]} WHERE type = ? AND param = ? AND (${where})`,
+      args: [type, param, ...conds.flatMap((c) => c.args)],
+    };
+  }
+
+  /** One param's resource-level condition on `r.id`. */
+  function clause(type: string, def: ParamDef, rawName: string, modifier: string | undefined, value: string): Cond {
+    const ctx: MatchCtx = { faults: opts.faults, now: Date.now(), param: rawName };
+    // ":missing — true: resources that do not have a value for the element; false: resources that do" (any type)
+    if (modifier === 'missing') {
+      if (value !== 'true' && value !== 'false') throw badValue(rawName, value, 'expected true or false');
+      const sub = 'SELECT id FROM idx_present WHERE type = ? AND param = ?';
+      return { sql: `r.id ${value === 'true' ? 'NOT IN' : 'IN'} (${sub})`, args: [type, def.name] };
+    }
+    const values = splitEscaped(value, ',');
+    if (def.kind === 'composite') {
+      // "composite: ... the search parameter value is a sequence of values separated by $, each matched against the
+      //  corresponding component on the same element selected by the composite's expression"
+      const comps = def.components!;
+      const parts = values.map((v) => {
+        const pieces = splitEscaped(v, '$');
+        if (pieces.length !== comps.length) throw badValue(rawName, v, `expected ${comps.length} components separated by $`);
+        const selects = pieces.map((p, k) =>
+          valueSelect(type, `${def.name}$${k}`, comps[k].kind as ValueKind, [valueCondition(comps[k].kind as ValueKind, undefined, p, ctx)], true));
+        return { sql: `SELECT id FROM (${selects.map((s) => s.sql).join(' INTERSECT ')})`, args: selects.flatMap((s) => s.args) };
+      });
+      return { sql: `r.id IN (${parts.map((p) => p.sql).join(' UNION ')})`, args: parts.flatMap((p) => p.args) };
+    }
+    const kind = def.kind as ValueKind;
+    const sel = valueSelect(type, def.name, kind, values.map((v) => valueCondition(kind, modifier, v, ctx)), false);
+    // ":not — ... the search returns all resources that do not have a matching value, including resources that have
+    //  no value for the element at all"
+    if (modifier === 'not') return { sql: `r.id NOT IN (${sel.sql})`, args: sel.args };
+    return { sql: `r.id IN (${sel.sql})`, args: sel.args };
+  }
+
+  function search(type: string, params: [string, string][], { strict }: { strict: boolean }) {
+    const clauses: Cond[] = [];
+    const applied: [string, string][] = [];
+    const sortKeys: SortKey[] = [];
+    let sortValue: string | null = null;
+    const unknown = (what: string) => {
+      if (strict) throw searchError(400, 'not-supported', what);
+    };
+
+    for (const [rawName, value] of params) {
+      const colon = rawName.indexOf(':');
+      const name = colon < 0 ? rawName : rawName.slice(0, colon);
+      const modifier = colon < 0 ? undefined : rawName.slice(colon + 1);
+      if (RESULT_PARAMS.has(name)) continue;
+      if (opts.unfiltered.has(`${type}:${name}`) || ignoreParam === `${type}:${name}`) continue;
+      if (rawName === '_sort') {
+        const keys: string[] = [];
+        for (const k of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+          const desc = k.startsWith('-');
+          const key = desc ? k.slice(1) : k;
+          const def = registry.get(type, key) ?? null;
+          if (key !== '_id' && key !== '_lastUpdated' && !(def && registry.usable(def) && sortable(def))) {
+            unknown(`Unknown or unsortable _sort parameter "${key}" for resource type ${type}`);
+            continue;
+          }
+          sortKeys.push({ name: key, desc, def });
+          keys.push(k);
+        }
+        if (keys.length) sortValue = keys.join(',');
+        continue;
+      }
+      const def = registry.get(type, name);
+      if (!def || !registry.usable(def)) {
+        unknown(`Unknown or unsupported search parameter "${rawName}" for resource type ${type}`);
+        continue;
+      }
+      if (!modifierAllowed(def, modifier)) {
+        unknown(`Modifier ":${modifier}" is not supported for search parameter "${name}" (${def.kind}) of ${type}`);
+        continue;
+      }
+      if (value === '') continue;
+      clauses.push(clause(type, def, rawName, modifier, value));
+      applied.push([rawName, value]);
+    }
+    if (sortValue !== null) applied.push(['_sort', sortValue]);
+
+    const sql = ['SELECT r.id FROM idx_resource r WHERE r.type = ?', ...clauses.map((c) => c.sql)].join(' AND ');
+    const found = (db.prepare(sql).pluck().all(type, ...clauses.flatMap((c) => c.args)) as string[]);
+    return { ids: sortIds(db, type, found, sortKeys), applied };
+  }
+
+  return { index, search, compileFailures: registry.compileFailures(), indexProblems };
+}
+

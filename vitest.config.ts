@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+import { runReporters } from './lib/vitest/reporters.ts';
+
+// Two projects: `self` tests the harness itself (npm test); `conformance` holds the suites that judge a
+// target and runs only through the CLI (npm start), which sets DHP_RUN_DIR and DHP_RUN_CONTEXT.
+const runDir = process.env.DHP_RUN_DIR;
+
+export default defineConfig({
+  test: {
+    reporters: runDir ? runReporters(runDir) : ['default'],
+    projects: [
+      {
+        test: {
+          name: 'self',
+          include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'test/**/*.test.ts', 'cli/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'conformance',
+          include: ['suites/**/*.suite.ts'],
+          setupFiles: ['allure-vitest/setup'],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
