@@ -154,7 +154,8 @@ function printSummary(r: Results, runDir: string): void {
   for (const c of bad.slice(0, 25)) console.log(`  ✗ ${c.id} [${c.verdict}] ${c.reason?.split('\n')[0]?.slice(0, 160) ?? ''}`);
   if (bad.length > 25) console.log(`  … and ${bad.length - 25} more in results.json`);
   for (const c of r.capabilities.filter((x) => x.verdict === 'gap-closed')) console.log(`  ★ gap closed: ${c.id}`);
-  const rel = relative(process.cwd(), runDir) || '.';
+  const rel = runDir.startsWith(process.cwd()) ? relative(process.cwd(), runDir) || '.' : runDir;
+  if (!r.capabilities.some((c) => c.checks.length)) console.log('\n  no check ran: nothing was verified');
   console.log(`\n  outcome: ${r.outcome} (exit ${r.exitCode})`);
   console.log(`  results: ${join(rel, 'results.json')}`);
   console.log(`  junit:   ${join(rel, 'junit.xml')}`);

@@ -1,8 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FaultName, parseFaults } from './faults.ts';
 import { type TestClient, exampleTransaction, observation, startTestServer } from './test-support.ts';
-
-vi.mock('./search/engine.ts', async () => ({ createSearchEngine: (await import('./test-stub-engine.ts')).createStubSearchEngine }));
 
 async function withFaults(specs: string[], fn: (c: TestClient) => Promise<void>): Promise<void> {
   const c = await startTestServer({ auth: false, faults: parseFaults(specs) });

@@ -10,11 +10,11 @@ export interface FaultDef {
 }
 
 export const FAULTS = [
-  { name: 'if-match-ignored', description: 'PUT applies the write whatever If-Match says (lost update).' },
+  { name: 'if-match-ignored', description: 'PUT applies the write whatever version If-Match names (lost update); a missing If-Match is still refused.' },
   { name: 'if-match-optional', description: 'PUT without If-Match is accepted instead of 412.' },
   { name: 'strong-etag', description: 'ETag is sent strong ("n") instead of weak (W/"n").' },
   { name: 'version-not-incremented', description: 'An update keeps the old meta.versionId and ETag.' },
-  { name: 'conflict-409', description: 'A version clash answers 409 Conflict instead of 412.' },
+  { name: 'conflict-409', description: 'A version clash (stale If-Match) answers 409 Conflict instead of 412; a missing If-Match is still 412.' },
   { name: 'precondition-no-outcome', description: 'A 412 carries an empty body instead of the OperationOutcome.' },
   { name: 'transaction-partial', description: 'A failing transaction keeps the entries processed before the failing one.' },
   { name: 'urn-uuid-unresolved', description: 'urn:uuid references inside a transaction are stored as sent, not rewritten.' },

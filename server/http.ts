@@ -43,7 +43,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function toFhirRequest(req: IncomingMessage, url: URL, basePath: string): Promise<FhirRequest> {
   const raw = await readBody(req);
   const rest = url.pathname.slice(basePath.length);
-  const segments = rest.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  let segments: string[];
+  try {
+    segments = rest.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  } catch {
+    throw badRequest('value', 'The URL path is not validly percent-encoded');
+  }
   const contentType = (req.headers['content-type'] ?? '').toLowerCase();
   const out: FhirRequest = { method: req.method ?? 'GET', segments, query: url.searchParams, headers: req.headers, body: undefined };
   if (raw.length === 0) return out;

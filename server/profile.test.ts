@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilitiesFor } from './capabilities.ts';
 import { loadMatrix } from './index.ts';
-import { engineSeen } from './test-stub-engine.ts';
 import { type TestClient, observation, smallMatrix, startTestServer } from './test-support.ts';
-
-vi.mock('./search/engine.ts', async () => ({ createSearchEngine: (await import('./test-stub-engine.ts')).createStubSearchEngine }));
 
 describe('playground profile', () => {
   let c: TestClient;
@@ -25,8 +22,14 @@ describe('playground profile', () => {
     }
   });
 
-  it('passes the unfiltered search params to the engine as Type:name', () => {
-    expect([...engineSeen.unfiltered!]).toEqual(['Observation:date']);
+  it('leaves the gap-listed search params unfiltered, filters the others', async () => {
+    await c.call('POST', '/Observation', { body: observation({ effectiveDateTime: '2020-01-01', status: 'amended' }) });
+    const all = (await c.call('GET', '/Observation')).body.total;
+    expect(all).toBeGreaterThan(0);
+    const byDate = await c.call('GET', '/Observation?date=gt2030-01-01');
+    expect(byDate.body.total).toBe(all);
+    expect(byDate.body.link[0].url).not.toMatch(/date=/);
+    expect((await c.call('GET', '/Observation?status=cancelled')).body.total).toBe(0);
   });
 
   it('keeps enabled types working', async () => {
@@ -50,7 +53,7 @@ describe('conformant profile metadata', () => {
   });
   afterAll(() => c.server.close());
 
-  it('is a CapabilityStatement generated from the matrix', async () => {
+  it('is a CapabilityStatement generated from the matrix, and the date param filters', async () => {
     const res = await c.call('GET', '/metadata');
     expect(res.status).toBe(200);
     const cs = res.body;
@@ -63,7 +66,9 @@ describe('conformant profile metadata', () => {
     const obs = rest.resource.find((r: { type: string }) => r.type === 'Observation');
     expect(obs.interaction.map((i: { code: string }) => i.code)).toContain('vread');
     expect(obs.searchParam).toContainEqual({ name: 'date', type: 'date', documentation: 'expression: Observation.effective\nsubtype: date' });
-    expect(engineSeen.unfiltered!.size).toBe(0);
+    await c.call('POST', '/Observation', { body: observation({ effectiveDateTime: '2020-01-01' }) });
+    expect((await c.call('GET', '/Observation?date=gt2030-01-01')).body.total).toBe(0);
+    expect((await c.call('GET', '/Observation?date=lt2030-01-01')).body.total).toBe(1);
   });
 });
 

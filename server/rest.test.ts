@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestClient, observation, startTestServer } from './test-support.ts';
-
-vi.mock('./search/engine.ts', async () => ({ createSearchEngine: (await import('./test-stub-engine.ts')).createStubSearchEngine }));
 
 let c: TestClient;
 beforeAll(async () => {

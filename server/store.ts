@@ -33,7 +33,11 @@ CREATE TABLE IF NOT EXISTS resources_current (
 
 export function openDatabase(path: string): Database.Database {
   const db = new Database(path);
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  if (path !== ':memory:') {
+    db.pragma('journal_mode = WAL');
+    // Another process (a second `serve` on the same file) may briefly hold the write lock.
+    db.pragma('busy_timeout = 5000');
+  }
   db.exec(SCHEMA);
   return db;
 }

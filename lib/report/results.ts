@@ -87,7 +87,8 @@ export function buildResults(i: BuildInput): Results {
     (bySuite[c.suite] ??= emptyCounts())[c.verdict]++;
   }
   const broken = summary.fail + summary.error + unmapped.filter((c) => c.verdict === 'fail' || c.verdict === 'error').length;
-  const outcome = broken ? 'failures' : i.strictGaps && summary['gap-closed'] ? 'gap-closed' : 'conformant';
+  // A run in which no check ran verified nothing: it must not read as conformant.
+  const outcome = broken || i.checks.length === 0 ? 'failures' : i.strictGaps && summary['gap-closed'] ? 'gap-closed' : 'conformant';
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION, runId: i.runId, harness: i.harness,
     matrix: { version: i.matrix.matrixVersion, sha256: i.matrixSha256 }, target: i.target,

@@ -26,11 +26,11 @@ export interface DateRange {
 const DATE_RE =
   /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
-// Date.UTC maps years 0–99 to 1900–1999; FHIR years are literal.
+// Date.UTC maps years 0–99 to 1900–1999; FHIR years are literal. Shifting by one Gregorian cycle (400 years,
+// exactly 146097 days) sidesteps that and keeps Date.UTC's month/day overflow (month 12 = next January).
+const CYCLE_MS = 146_097 * 86_400_000;
 function utc(year: number, month: number, day = 1, h = 0, mi = 0, s = 0, ms = 0): number {
-  const d = new Date(Date.UTC(2000, month, day, h, mi, s, ms));
-  d.setUTCFullYear(year);
-  return d.getTime();
+  return Date.UTC(year + 400, month, day, h, mi, s, ms) - CYCLE_MS;
 }
 
 /** The implicit range of a date, dateTime or instant string (search value or target), or undefined when it is not one. */

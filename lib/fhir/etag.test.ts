@@ -1,0 +1,32 @@
+import { describe, expect, test } from 'vitest';
+import { etagVersion, parseETag, weakETag } from './etag.ts';
+
+describe('parseETag', () => {
+  test.for([
+    ['W/"3"', { weak: true, value: '3' }],
+    ['"3"', { weak: false, value: '3' }],
+    [' W/"12" ', { weak: true, value: '12' }],
+    ['W/3', undefined],
+    ['3', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ] as const)('%s → %o', ([header, expected]) => {
+    expect(parseETag(header)).toEqual(expected);
+  });
+});
+
+describe('etagVersion', () => {
+  test.for([
+    ['W/"3"', 3],
+    ['"4"', 4],
+    ['W/"abc"', undefined],
+    [undefined, undefined],
+  ] as const)('%s → %s', ([header, expected]) => {
+    expect(etagVersion(header)).toBe(expected);
+  });
+});
+
+test('weakETag formats the platform form', () => {
+  expect(weakETag(3)).toBe('W/"3"');
+  expect(parseETag(weakETag('7'))).toEqual({ weak: true, value: '7' });
+});

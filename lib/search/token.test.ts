@@ -1,0 +1,65 @@
+// Token matcher: the four value forms over every token-able datatype, and :not, :text, :missing.
+import { describe, expect, test } from 'vitest';
+import { parseValue, UnsupportedSearchError } from './query.ts';
+import { matches } from './token.ts';
+
+const at = (q: string, target: unknown, modifier?: string, caseSensitive?: boolean) =>
+  matches(target === undefined ? [] : [target], parseValue(q, 'token'), modifier, { caseSensitive });
+
+const LOINC = 'http://loinc.org';
+const coding = { system: LOINC, code: '8480-6', display: 'Systolic blood pressure' };
+const noSystem = { code: '8480-6' };
+const concept = { coding: [{ system: 'http://snomed.info/sct', code: '271649006' }, coding], text: 'Sistolik qon bosimi' };
+const identifier = { system: 'https://dhp.uz/fhir/sid/pinfl', value: '31234567890123', type: { text: 'PINFL' } };
+const contact = { system: 'phone', value: '+998901234567' };
+
+describe('form × datatype', () => {
+  test.for([
+    // query, target, expected
+    ['8480-6', coding, true],
+    [`${LOINC}|8480-6`, coding, true],
+    [`http://other|8480-6`, coding, false],
+    [`|8480-6`, coding, false],
+    [`|8480-6`, noSystem, true],
+    [`${LOINC}|`, coding, true],
+    [`${LOINC}|`, noSystem, false],
+    [`${LOINC}|8480-6`, concept, true],
+    ['271649006', concept, true],
+    ['8462-4', concept, false],
+    ['https://dhp.uz/fhir/sid/pinfl|31234567890123', identifier, true],
+    ['31234567890123', identifier, true],
+    ['https://dhp.uz/fhir/sid/other|31234567890123', identifier, false],
+    ['+998901234567', contact, true],
+    ['male', 'male', true],
+    ['MALE', 'male', true],
+    ['female', 'male', false],
+    ['http://hl7.org/fhir/administrative-gender|male', 'male', true],
+    ['true', true, true],
+    ['false', true, false],
+  ] as const)('%s vs %j → %s', ([q, target, expected]) => expect(at(q, target)).toBe(expected));
+});
+
+describe('modifiers', () => {
+  test.for([
+    // query, modifier, target, expected
+    // spec: "gender:not=male includes all patients that do not have gender = male, including patients that do not have a gender at all"
+    ['male', 'not', 'female', true],
+    ['male', 'not', 'male', false],
+    ['male', 'not', undefined, true],
+    ['271649006', 'not', concept, false],
+    // spec: ":text ... (begins with or is, case-insensitive)"
+    ['systolic', 'text', coding, true],
+    ['sistolik', 'text', concept, true],
+    ['qon', 'text', concept, false],
+    ['pinfl', 'text', identifier, true],
+    ['true', 'missing', undefined, true],
+    ['false', 'missing', coding, true],
+  ] as const)('%s :%s vs %j → %s', ([q, modifier, target, expected]) => expect(at(q, target, modifier)).toBe(expected));
+
+  test('case-sensitive comparison when asked (_id)', () => {
+    expect(at('Abc', 'abc', undefined, true)).toBe(false);
+    expect(at('abc', 'abc', undefined, true)).toBe(true);
+  });
+  test.for(['in', 'not-in', 'above', 'below', 'of-type', 'exact'])(':%s is not judged', (m) =>
+    expect(() => at('x', 'x', m)).toThrow(UnsupportedSearchError));
+});
