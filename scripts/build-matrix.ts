@@ -67,18 +67,21 @@ function expressionFor(type: string, sp: R5SearchParameter): string | null {
   return own.length ? own.join(' | ') : null;
 }
 
-/** The platform's CS carries `expression: …`, an optional `subtype: …` and an optional `(Target)` hint line. */
+/**
+ * The platform's CS carries `expression: …` (possibly continued on tab-indented lines), an optional
+ * `subtype: …` and an optional `(Target)` hint line; composites read `On <base>:` then `  <param>: <expr>` lines.
+ */
 function parseServerDoc(doc: string | undefined): { expression: string | null; composite?: { base: string; parts: { param: string; expression: string }[] } } {
   if (!doc?.startsWith('expression: ')) return { expression: null };
-  const lines = doc.split('\n');
-  const first = lines[0]!.slice('expression: '.length).trim();
-  const on = /^On (.+):$/.exec(first);
+  const lines = doc.slice('expression: '.length).split('\n');
+  const on = /^On (.+):$/.exec(lines[0]!.trim());
   if (on) {
     const parts = lines.slice(1).map((l) => /^\s+([\w-]+): (.+)$/.exec(l)).filter((m): m is RegExpExecArray => !!m)
       .map((m) => ({ param: m[1]!, expression: m[2]!.trim() }));
     return { expression: on[1]!, composite: { base: on[1]!, parts } };
   }
-  return { expression: first };
+  const body = lines.filter((l, i) => i === 0 || !(/^subtype: /.test(l) || /^\([A-Za-z]+\)$/.test(l.trim())));
+  return { expression: body.map((l) => l.trim()).join(' ').trim() };
 }
 
 const r5Index = (r5: Map<string, R5SearchParameter>) => {
@@ -178,6 +181,7 @@ function build(): Matrix {
       }
       if (name === 'qualification-code') param.note = 'not an R5 base parameter; the IG declares it, expression taken from the element Practitioner.qualification.code';
       else if (d.note) param.note = d.note;
+      else if (/contains\('\/[A-Z]/.test(expression ?? '')) param.note = "the platform's expression tests reference.contains('/Type'): a relative reference (Type/id) never satisfies it, only an absolute one";
       else if (!d.server && d.ig && !expression) param.note = 'declared by the IG CapabilityStatement with no expression in any source';
       searchParams.push(param);
     }

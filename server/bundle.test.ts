@@ -1,3 +1,4 @@
+// Transactions (atomicity, urn:uuid, order, If-Match) and batches over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestClient, exampleTransaction, observation, startTestServer } from './test-support.ts';
 

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from 'fhir/r5.js';
 import type { ServerContext } from './context.ts';
 import type { FhirRequest, FhirResponse } from './http.ts';
+import type { StoredVersion } from './store.ts';
 import { etagOf } from './etag.ts';
 import * as interactions from './interactions.ts';
 import { FhirError, asFhirError, badRequest, outcome } from './outcomes.ts';
@@ -110,7 +111,7 @@ function execute(ctx: ServerContext, e: Entry): BundleEntry {
   }
 }
 
-function versionResponse(ctx: ServerContext, status: number, v: interactions.WriteResult['version']): BundleEntryResponse {
+function versionResponse(ctx: ServerContext, status: number, v: StoredVersion): BundleEntryResponse {
   return { status: statusLine(status), location: locationOf(v), etag: etagOf(String(v.version), ctx.faults), lastModified: v.lastUpdated };
 }
 

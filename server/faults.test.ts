@@ -1,3 +1,4 @@
+// Each fault switch of the core changes exactly the behaviour it names.
 import { describe, expect, it } from 'vitest';
 import { type FaultName, parseFaults } from './faults.ts';
 import { type TestClient, exampleTransaction, observation, startTestServer } from './test-support.ts';

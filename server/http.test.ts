@@ -1,3 +1,4 @@
+// The HTTP edge: error mapping without internals, and the routes outside the FHIR interactions.
 import { describe, expect, it } from 'vitest';
 import { errorResponse } from './http.ts';
 import { fail } from './outcomes.ts';

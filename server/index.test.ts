@@ -1,3 +1,4 @@
+// Lifecycle: startServer defaults and ready time, file persistence, and the `serve` command.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';

@@ -8,7 +8,7 @@ import { badRequest, gone, notFound, versionMismatch } from './outcomes.ts';
 import { asResource, checkRequired } from './validation.ts';
 
 export interface WriteResult {
-  status: 200 | 201 | 204;
+  status: 200 | 201;
   version: StoredVersion;
 }
 
@@ -92,18 +92,12 @@ function checkIfMatch(ctx: ServerContext, live: StoredVersion, header: string | 
 }
 
 /** Deleting what is absent or already deleted succeeds: delete is idempotent. */
-export function remove(ctx: ServerContext, type: string, id: string): WriteResult {
-  return ctx.store.transaction(() => {
+export function remove(ctx: ServerContext, type: string, id: string): void {
+  ctx.store.transaction(() => {
     const current = ctx.store.current(type, id);
-    if (!current || current.deleted) return { status: 204, version: current ?? deletedMarker(type, id, 0) };
-    const stored = deletedMarker(type, id, current.version + 1);
-    ctx.store.write(stored);
-    return { status: 204, version: stored };
+    if (!current || current.deleted) return;
+    ctx.store.write({ type, id, version: current.version + 1, lastUpdated: new Date().toISOString(), deleted: true, resource: null });
   });
-}
-
-function deletedMarker(type: string, id: string, version: number): StoredVersion {
-  return { type, id, version, lastUpdated: new Date().toISOString(), deleted: true, resource: null };
 }
 
 export function read(ctx: ServerContext, type: string, id: string): StoredVersion {

@@ -1,6 +1,7 @@
 // GET /metadata: a CapabilityStatement derived from the matrix as this instance's profile exposes it.
 import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r5.js';
 import type { ServerContext } from './context.ts';
+import { r5Definition } from './r5-definitions.ts';
 
 type TypeInteraction = NonNullable<CapabilityStatementRestResource['interaction']>[number]['code'];
 
@@ -22,6 +23,7 @@ export function capabilityStatement(ctx: ServerContext): CapabilityStatement {
       .filter((p) => profile !== 'playground' || p.declaredByServer)
       .map((p) => ({
         name: p.name,
+        ...(r5Definition(r.type, p.name) ? { definition: r5Definition(r.type, p.name) } : {}),
         type: p.type,
         ...(p.expression ? { documentation: `expression: ${p.expression}\nsubtype: ${p.type}` } : {}),
       })),

@@ -1,3 +1,4 @@
+// Profiles (conformant vs playground gaps), the CapabilityStatement, and search paging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilitiesFor } from './capabilities.ts';
 import { loadMatrix } from './index.ts';
@@ -65,7 +66,13 @@ describe('conformant profile metadata', () => {
     expect(rest.resource.map((r: { type: string }) => r.type)).toEqual(smallMatrix().resources.map((r) => r.type));
     const obs = rest.resource.find((r: { type: string }) => r.type === 'Observation');
     expect(obs.interaction.map((i: { code: string }) => i.code)).toContain('vread');
-    expect(obs.searchParam).toContainEqual({ name: 'date', type: 'date', documentation: 'expression: Observation.effective\nsubtype: date' });
+    expect(obs.searchParam).toContainEqual({
+      name: 'date',
+      definition: 'http://hl7.org/fhir/SearchParameter/clinical-date',
+      type: 'date',
+      documentation: 'expression: Observation.effective\nsubtype: date',
+    });
+    expect(obs.searchParam).toContainEqual(expect.objectContaining({ name: '_id', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' }));
     await c.call('POST', '/Observation', { body: observation({ effectiveDateTime: '2020-01-01' }) });
     expect((await c.call('GET', '/Observation?date=gt2030-01-01')).body.total).toBe(0);
     expect((await c.call('GET', '/Observation?date=lt2030-01-01')).body.total).toBe(1);

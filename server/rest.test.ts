@@ -1,3 +1,4 @@
+// REST interactions over real HTTP: auth gate, CRUD, versions/ETags, optimistic locking, validation, latency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestClient, observation, startTestServer } from './test-support.ts';
 

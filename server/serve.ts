@@ -39,6 +39,8 @@ export async function serveMain(argv: string[]): Promise<void> {
   // Secrets that came from the environment are the user's own: never echo them.
   if (!process.env.DHP_CLIENT_ID) lines.push(`client_id:     ${server.clientId}`);
   if (!process.env.DHP_CLIENT_SECRET) lines.push(`client_secret: ${server.clientSecret}`);
+  lines.push(`test user:     ${server.testUser.username} / ${server.testUser.password}`);
+  lines.push(`public client: ${server.publicClient.clientId} (redirect_uri ${server.publicClient.redirectUri})`);
   lines.push(`profile:       ${server.profile}${server.faults.length ? `, faults: ${server.faults.join(', ')}` : ''}`);
   console.log(lines.join('\n'));
 

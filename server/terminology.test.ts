@@ -1,3 +1,4 @@
+// $validate-code and $expand from stored CodeSystems/ValueSets, and the playground's "not loaded" gap.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestClient, startTestServer } from './test-support.ts';
 

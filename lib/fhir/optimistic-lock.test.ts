@@ -1,7 +1,7 @@
 // The helper is judged against a tiny compare-and-swap store that follows the page's rules (and one that
 // does not check If-Match), so that the lost-update property's own arithmetic is known to be right.
 import { describe, expect, test } from 'vitest';
-import { ifMatchFor, readModifyWrite, versionOf, type Answer, type VersionedClient } from './optimistic-lock.ts';
+import { barrier, ifMatchFor, readModifyWrite, versionOf, type Answer, type VersionedClient } from './optimistic-lock.ts';
 
 interface Obs { resourceType: 'Observation'; id: string; meta?: { versionId?: string }; valueQuantity: { value: number } }
 
@@ -67,5 +67,19 @@ describe('readModifyWrite', () => {
     expect(ifMatchFor({ status: 200, headers: { etag: 'W/"6"' }, body: {} })).toBe('W/"6"');
     expect(versionOf({ status: 200, headers: { etag: '"7"' }, body: {} })).toBe(7);
     expect(versionOf({ status: 200, headers: {}, body: { meta: { versionId: '8' } } })).toBe(8);
+  });
+});
+
+describe('barrier', () => {
+  test('opens once every party arrived', async () => {
+    const b = barrier(3);
+    let opened = false;
+    void b.opened.then(() => { opened = true; });
+    b.arrive(); b.arrive();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(opened).toBe(false);
+    b.arrive();
+    await b.opened;
+    expect(opened).toBe(true);
   });
 });

@@ -53,3 +53,12 @@ export async function readModifyWrite<T extends { resourceType: string; id?: str
     if (attempt >= max) return { outcome: 'exhausted', attempts: attempt, status: put.status, puts };
   }
 }
+
+/** A one-shot barrier for `parties` writers: `arrive()` then `await opened`; leaving early also counts. */
+export function barrier(parties: number): { arrive: () => void; opened: Promise<void> } {
+  let left = parties;
+  let open!: () => void;
+  const opened = new Promise<void>((r) => { open = r; });
+  if (left <= 0) open();
+  return { arrive: () => { if (--left === 0) open(); }, opened };
+}

@@ -98,7 +98,15 @@ export function child(base: string, parentPath: string, name: string): ElementIn
   if (plain) return info(plain, base, `${parentPath}.${name}`, name, false);
   const choice = els.get(`${parentPath}.${name}[x]`);
   if (choice) return info(choice, base, `${parentPath}.${name}`, name, true);
-  // Every datatype inherits Element.id/extension; resources inherit Resource.meta etc. (already in snapshots).
+  // A choice written with its JSON name (`deceasedDateTime`, `valueCodeableConcept`): the choice element, narrowed.
+  for (const [id, e] of els) {
+    if (!id.startsWith(`${parentPath}.`) || !id.endsWith('[x]')) continue;
+    const base0 = id.slice(parentPath.length + 1, -3);
+    if (base0.includes('.') || !name.startsWith(base0)) continue;
+    const t = name.slice(base0.length);
+    const type = (e.type ?? []).map((x) => typeCode(x.code)).find((c) => c.toLowerCase() === t.toLowerCase());
+    if (type) return { ...info(e, base, `${parentPath}.${base0}`, base0, true), types: [type] };
+  }
   return undefined;
 }
 

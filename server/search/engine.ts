@@ -20,6 +20,14 @@
 // - `:not` with several values (`code:not=a,b`) matches resources having none of them (including no value at all).
 // - Common params `_id`, `_lastUpdated`, `_tag`, `_security`, `_profile` exist on every type even if the matrix
 //   omits them (R5 defines them for all resources).
+// - Ordered values follow the R5 prefix table literally (compare.ts): gt = "the range above the search value
+//   intersects the target", so gt2020 does not match 2020-06, and gt100 does not match 100.4.
+// - ap: dates ±max(10% of |now − value|, 1 day); numbers/quantities ±10% of the value, around the precision range.
+// - Times without a zone, and plain dates, are UTC (dates.ts). Timing = each event + repeat.boundsPeriod (extract.ts).
+// - Strings: NFD accent strip + lower-case, Cyrillic too, ў/й kept, Uzbek apostrophes ʻ ʼ ' ` ‘ ’ folded to one
+//   form but not dropped: "ozbekiston" does not match "Oʻzbekiston" (normalize.ts).
+// - Quantity: no unit conversion (UCUM canonical forms are not computed); SampledData is not indexed.
+// - uri :above/:below are plain string-prefix tests.
 
 import type Database from 'better-sqlite3';
 import type { Resource } from 'fhir/r5.js';
@@ -27,7 +35,7 @@ import type { Matrix } from '../../lib/matrix/types.ts';
 import type { FaultSet } from '../faults.ts';
 import type { Cond } from './compare.ts';
 import { parseDateRange } from './dates.ts';
-import { badValue, SearchError, searchError } from './errors.ts';
+import { badValue, searchError } from './errors.ts';
 import { extract } from './extract.ts';
 import { valueCondition, type MatchCtx } from './matchers.ts';
 import { ParamRegistry, type ParamDef, type ValueKind } from './params.ts';
@@ -106,15 +114,16 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
       const where = `${type}/${id} ${def.name}`;
       const nodes = evaluate(def, resource, where);
       if (def.kind === 'composite') {
+        // A composite value exists (for :missing) when one node has a value for every component.
         let present = false;
         nodes.forEach((node, i) => {
+          let all = true;
           def.components!.forEach((c, k) => {
             const rows = extract(c.kind as ValueKind, evaluate(c, node, `${where}$${c.param}`));
-            if (rows.rows.length) {
-              store.addRows(type, id, `${def.name}$${k}`, i, rows);
-              present = true;
-            }
+            if (rows.rows.length) store.addRows(type, id, `${def.name}$${k}`, i, rows);
+            else all = false;
           });
+          present ||= all;
         });
         if (present) store.addPresent(type, id, def.name);
         continue;
@@ -204,7 +213,7 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
         continue;
       }
       if (!modifierAllowed(def, modifier)) {
-        unknown(`Modifier ":${modifier}" is not supported for search parameter "${name}" (${def.kind}) of ${type}`);
+        unknown(`Search parameter "${rawName}": modifier ":${modifier}" is not supported for ${def.kind} parameter "${name}" of ${type}`);
         continue;
       }
       if (value === '') continue;

@@ -50,12 +50,17 @@ export function rewriteExpression(expr: string): string {
   );
 }
 
+function compileOnce(expr: string): Evaluator {
+  const fn = fhirpath.compile(rewriteExpression(expr), r5 as never, { resolveInternalTypes: false });
+  return (node) => fn(node as never) as unknown[];
+}
+
+/** Compiles an expression; one that does not compile is reported (the param then behaves as unknown). */
 export function compileExpression(expr: string): { evaluate: Evaluator | null; error?: string } {
   try {
-    const fn = fhirpath.compile(rewriteExpression(expr), r5 as never, { resolveInternalTypes: false });
-    return { evaluate: (node) => fn(node as never) as unknown[] };
+    return { evaluate: compileOnce(expr) };
   } catch (e) {
-    return { evaluate: null, error: (e as Error).message };
+    return { evaluate: null, error: (e as Error).message.replace(/ expecting \{.*$/s, '') };
   }
 }
 
@@ -111,7 +116,9 @@ export class ParamRegistry {
     return def.kind !== 'special';
   }
 
-  /** Every expression that failed to compile: `Type:name[$component]: message`. */
+  /**
+   * Every expression that failed to compile: `Type:name[$component]: message` (the param then behaves as unknown).
+   */
   compileFailures(): string[] {
     const out: string[] = [];
     for (const defs of this.byType.values()) {

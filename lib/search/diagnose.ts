@@ -1,0 +1,70 @@
+// Why a search check failed: "unfiltered" (the server ignored the parameter — what must not match came back, and
+// with it typically everything this run tagged) or "wrong" (it filtered, incorrectly). The kind decides whether a
+// target's expected gap excuses the failure; the message says what the self link and /metadata show.
+import { CheckFailure, type FailureKind } from '../verdicts.ts';
+
+export interface SearchObservation {
+  /** `name[:modifier]=value` as sent. */
+  query: string;
+  /** The parameter name without modifier (what the self link and /metadata are checked for). */
+  param: string;
+  resourceType: string;
+  /** Ids the search returned (all pages, deduplicated). */
+  returned: readonly string[];
+  /** Planted resources that must not match (by the oracle) but came back. */
+  unexpected: readonly string[];
+  /** Planted resources that must match but did not come back. */
+  missing: readonly string[];
+  /** Returned resources (not planted for this check) that the oracle says do not match. */
+  imprecise: readonly string[];
+  /** How many resources of this type carry the run's tag (what an ignored parameter returns). */
+  taggedTotal?: number;
+  /** The searchset's self link. */
+  selfLink?: string;
+  /** Whether /metadata declares the parameter for the type (undefined: unknown). */
+  declared?: boolean;
+}
+
+export interface Diagnosis {
+  kind: Extract<FailureKind, 'unfiltered' | 'wrong'>;
+  message: string;
+}
+
+/** Whether the self link carries the parameter (with or without a modifier); undefined without a self link. */
+export function selfKeepsParam(selfLink: string | undefined, param: string): boolean | undefined {
+  if (!selfLink) return undefined;
+  let query: string;
+  try {
+    query = new URL(selfLink, 'http://x/').search;
+  } catch {
+    return undefined;
+  }
+  return [...new URLSearchParams(query).keys()].some((k) => k === param || k.startsWith(`${param}:`));
+}
+
+const list = (ids: readonly string[], n = 5) => `${ids.slice(0, n).join(', ')}${ids.length > n ? ` … (+${ids.length - n})` : ''}`;
+
+/** undefined when the search was right. */
+export function diagnose(o: SearchObservation): Diagnosis | undefined {
+  if (!o.unexpected.length && !o.missing.length && !o.imprecise.length) return undefined;
+  const keeps = selfKeepsParam(o.selfLink, o.param);
+  const everything = o.taggedTotal !== undefined && o.returned.length >= o.taggedTotal;
+  const ignored = (o.unexpected.length > 0 || o.imprecise.length > 0) && (keeps === false || everything);
+  const facts = [
+    `${o.resourceType}?${o.query} returned ${o.returned.length}${o.taggedTotal !== undefined ? ` of the ${o.taggedTotal}` : ''} resources tagged for this run`,
+    o.unexpected.length ? `including ${o.unexpected.length} planted that must not match (${list(o.unexpected)})` : '',
+    o.missing.length ? `missing ${o.missing.length} planted that must match (${list(o.missing)})` : '',
+    o.imprecise.length ? `with ${o.imprecise.length} returned that do not match by the oracle (${list(o.imprecise)})` : '',
+  ].filter(Boolean);
+  const self = keeps === undefined ? 'the searchset has no self link' : keeps ? `the self link keeps ${o.param}` : `the self link drops ${o.param} (the server did not apply it)`;
+  const meta = o.declared === undefined ? '/metadata could not be read' : o.declared ? `/metadata declares ${o.resourceType}.${o.param}` : `/metadata does not declare ${o.resourceType}.${o.param}`;
+  const kind = ignored ? 'unfiltered' : 'wrong';
+  const head = ignored ? 'unfiltered: the parameter was ignored' : 'wrong: the search filtered, incorrectly';
+  return { kind, message: `${head} — ${facts.join(', ')}; ${self}; ${meta}` };
+}
+
+/** Throws the CheckFailure a failed search deserves; returns when the search was right. */
+export function assertSearch(o: SearchObservation): void {
+  const d = diagnose(o);
+  if (d) throw new CheckFailure(d.message, d.kind, { missing: o.missing, mustNotReturn: o.unexpected }, { returned: o.returned.length, imprecise: o.imprecise });
+}

@@ -1,0 +1,323 @@
+// Puts one resource type's planned search fixtures on the server (targets first, then the params' triples in
+// transaction chunks of ≤ 200 entries, then the server-assigned triple one by one), resolves what the server
+// assigned, runs one labelled query with paging and judges it with the oracle (precision + recall).
+import { randomUUID } from 'node:crypto';
+import type { FhirClient } from '../client/http.ts';
+import { withRunTag, tagQuery, type Coding } from '../fixtures/run-tag.ts';
+import type { GapBook } from '../matrix/gaps.ts';
+import type { Matrix, ResourceCapability } from '../matrix/types.ts';
+import { CheckFailure } from '../verdicts.ts';
+import { assertSearch } from './diagnose.ts';
+import { resourceMatches } from './evaluate.ts';
+import { minimalResource, planParam, VARIANTS, type ParamPlan, type PlantContext, type Resolved, type SubQuery, type Variant } from './plant.ts';
+
+const CHUNK = 200;
+const MAX_PAGES = 20;
+const PAGE_SIZE = 100;
+
+interface Entry {
+  placeholder: string;
+  method: 'POST' | 'PUT';
+  resource: Record<string, any>;
+  /** Set once the server answered. */
+  stored?: Record<string, any>;
+}
+
+export interface PlantProblem {
+  kind: 'not-enabled' | 'rejected';
+  message: string;
+}
+
+/** Which types the harness can put on the server: enabled (per the gaps) and writable (create, or update-as-create). */
+export function writableTypes(matrix: Matrix, gaps: GapBook): Map<string, 'POST' | 'PUT'> {
+  const out = new Map<string, 'POST' | 'PUT'>();
+  for (const r of matrix.resources) {
+    if (gaps.lookup(`endpoint:${r.type}`)?.kind === 'not-enabled') continue;
+    if (r.interactions.includes('create')) out.set(r.type, 'POST');
+    else if (r.interactions.includes('update')) out.set(r.type, 'PUT');
+  }
+  return out;
+}
+
+const deepReplace = (value: unknown, map: ReadonlyMap<string, string>): unknown => {
+  if (typeof value === 'string') return map.get(value) ?? value;
+  if (Array.isArray(value)) return value.map((v) => deepReplace(v, map));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepReplace(v, map)]));
+  return value;
+};
+
+export class TypeFixtures {
+  readonly plans: ParamPlan[];
+  /** placeholder → `Type/id` */
+  private readonly refs = new Map<string, string>();
+  private readonly targets: Entry[] = [];
+  private readonly pools = new Map<string, string>();
+  private readonly paramEntries = new Map<string, Record<Variant, Entry>>();
+  private sequential?: Record<Variant, Entry>;
+  /** Everything created, as `Type/id`, in creation order. */
+  readonly created: string[] = [];
+  problem?: PlantProblem;
+  private readonly paramProblems = new Map<string, string>();
+  private planted?: Promise<void>;
+  private taggedTotal?: number;
+
+  constructor(
+    readonly resource: ResourceCapability,
+    private readonly writable: ReadonlyMap<string, 'POST' | 'PUT'>,
+    private readonly tag: Coding,
+    runId: string,
+  ) {
+    const salt = runId.replace(/[^A-Za-z0-9]/g, '').slice(-6);
+    this.plans = resource.searchParams.map((p, i) => planParam(resource.type, p, this.context(`${salt}${resource.type.slice(0, 3).toLowerCase()}${i}`)));
+    if (!writable.has(resource.type)) {
+      for (const p of this.plans) {
+        if (p.status !== 'not-run') Object.assign(p, { status: 'not-run', reason: `the matrix gives ${resource.type} neither create nor update: nothing can be planted`, resources: undefined, queries: [] });
+      }
+    }
+  }
+
+  private context(unique: string): PlantContext {
+    return {
+      unique,
+      target: (types, slot) => {
+        const wanted = types.includes('Patient') && this.writable.has('Patient') ? 'Patient' : types.find((t) => this.writable.has(t));
+        if (!wanted) return `${types[0] ?? 'Basic'}/dangling-${slot}-${unique}`;
+        const key = `${wanted}#${slot}`;
+        let ph = this.pools.get(key);
+        if (!ph) {
+          const method = this.writable.get(wanted)!;
+          const id = randomUUID();
+          ph = method === 'POST' ? `urn:uuid:${id}` : `${wanted}/${id}`;
+          this.pools.set(key, ph);
+          const entry: Entry = { placeholder: ph, method, resource: {} };
+          this.targets.push(entry);
+          entry.resource = withRunTag({ ...minimalResource(wanted, this.context(`${unique}t${slot}`)), ...(method === 'PUT' ? { id } : {}) }, this.tag);
+        }
+        return ph;
+      },
+    };
+  }
+
+  /** Plants once; later calls share the same promise. Never throws: problems are kept for the checks to report. */
+  plant(client: FhirClient): Promise<void> {
+    this.planted ??= this.doPlant(client).catch((e) => {
+      this.problem ??= { kind: 'rejected', message: `planting failed: ${(e as Error).message}` };
+    });
+    return this.planted;
+  }
+
+  private entryOf(resource: Record<string, any>): Entry {
+    const method = this.writable.get(this.resource.type)!;
+    const id = randomUUID();
+    const r = withRunTag(method === 'PUT' ? { ...resource, id } : resource, this.tag);
+    return { placeholder: method === 'POST' ? `urn:uuid:${id}` : `${this.resource.type}/${id}`, method, resource: r };
+  }
+
+  private async doPlant(client: FhirClient): Promise<void> {
+    const type = this.resource.type;
+    const planned = this.plans.filter((p) => p.status === 'planned');
+    const needsSequential = this.plans.some((p) => p.status === 'sequential');
+    if (!planned.length && !needsSequential) return;
+    // Targets first (one transaction), so that later chunks can use real ids instead of urn:uuid.
+    if (this.targets.length) {
+      const fail = await this.send(client, this.targets);
+      if (fail) { this.problem = fail; return; }
+    }
+    for (const p of planned) {
+      const e = {} as Record<Variant, Entry>;
+      for (const v of VARIANTS) e[v] = this.entryOf(p.resources![v]);
+      this.paramEntries.set(p.param.name, e);
+    }
+    const groups = [...this.paramEntries.entries()];
+    for (let i = 0; i < groups.length; i += Math.floor(CHUNK / 3)) {
+      const chunk = groups.slice(i, i + Math.floor(CHUNK / 3));
+      const fail = await this.send(client, chunk.flatMap(([, e]) => VARIANTS.map((v) => e[v])));
+      if (!fail) continue;
+      if (fail.kind === 'not-enabled') { this.problem = fail; return; }
+      // Isolate: one transaction per param, so one rejected fixture does not hide the others.
+      for (const [name, e] of chunk) {
+        const one = await this.send(client, VARIANTS.map((v) => e[v]));
+        if (one) this.paramProblems.set(name, one.message);
+      }
+    }
+    if (needsSequential) await this.plantSequential(client);
+  }
+
+  /** decoy, match, second — created one after another, each later than the previous (server-assigned lastUpdated). */
+  private async plantSequential(client: FhirClient): Promise<void> {
+    const seq = {} as Record<Variant, Entry>;
+    let previous = '';
+    for (const v of ['decoy', 'match', 'second'] as Variant[]) {
+      for (let attempt = 0; ; attempt++) {
+        await new Promise((r) => setTimeout(r, attempt ? 1100 : 15));
+        const entry = this.entryOf(minimalResource(this.resource.type, this.context(`seq${v}${attempt}`)));
+        const fail = await this.send(client, [entry]);
+        if (fail) { this.paramProblems.set('#sequential', fail.message); return; }
+        const lu = entry.stored!.meta?.lastUpdated as string;
+        if (!previous || Date.parse(lu) > Date.parse(previous) || attempt >= 2) { previous = lu; seq[v] = entry; break; }
+      }
+    }
+    this.sequential = seq;
+  }
+
+  /** One transaction; fills `stored` of every entry; returns a problem instead of throwing. */
+  private async send(client: FhirClient, entries: Entry[]): Promise<PlantProblem | undefined> {
+    const bundle = {
+      resourceType: 'Bundle', type: 'transaction',
+      entry: entries.map((e) => ({
+        ...(e.method === 'POST' ? { fullUrl: e.placeholder } : {}),
+        resource: deepReplace(e.resource, this.refs),
+        request: e.method === 'POST' ? { method: 'POST', url: e.resource.resourceType } : { method: 'PUT', url: `${e.resource.resourceType}/${e.resource.id}` },
+      })),
+    };
+    const res = await client.transaction(bundle, { accept: 'any' });
+    if (res.status === 404 || (res.status >= 400 && /not.(enabled|supported)/i.test(res.text) && entries.every((e) => e.resource.resourceType === entries[0]!.resource.resourceType))) {
+      return { kind: 'not-enabled', message: `POST [base] transaction with ${entries[0]!.resource.resourceType} answered ${res.status}: ${res.text.slice(0, 300)}` };
+    }
+    if (res.status >= 300 || res.body?.resourceType !== 'Bundle') {
+      return { kind: 'rejected', message: `the server rejected the planted resources (${res.status}): ${res.text.slice(0, 400)}` };
+    }
+    const out = (res.body.entry ?? []) as { response?: { location?: string; lastModified?: string; etag?: string } }[];
+    entries.forEach((e, i) => {
+      const loc = out[i]?.response?.location ?? '';
+      const m = /([A-Z][A-Za-z]+)\/([^/]+?)(?:\/_history\/([^/]+))?$/.exec(loc);
+      if (!m) return;
+      const ref = `${m[1]}/${m[2]}`;
+      this.refs.set(e.placeholder, ref);
+      this.created.push(ref);
+      const local = deepReplace(e.resource, this.refs) as Record<string, any>;
+      e.stored = { ...local, id: m[2], meta: { ...local.meta, versionId: m[3] ?? local.meta?.versionId, lastUpdated: out[i]?.response?.lastModified ?? local.meta?.lastUpdated } };
+    });
+    const missing = entries.filter((e) => !e.stored);
+    if (missing.length) return { kind: 'rejected', message: `transaction-response lacks a usable location for ${missing.length} entries` };
+    // Without lastModified, read back what _lastUpdated needs.
+    for (const e of entries) {
+      if (e.stored!.meta.lastUpdated) continue;
+      const r = await client.read(e.stored!.resourceType, e.stored!.id, { accept: 'any' });
+      if (r.status === 200) e.stored = r.body;
+    }
+    return undefined;
+  }
+
+  /** Why a planned param cannot be judged after planting (undefined: it can). */
+  problemFor(plan: ParamPlan): PlantProblem | undefined {
+    if (this.problem) return this.problem;
+    const own = this.paramProblems.get(plan.status === 'sequential' ? '#sequential' : plan.param.name);
+    return own ? { kind: 'rejected', message: own } : undefined;
+  }
+
+  resolvedFor(plan: ParamPlan): Resolved & { planted: Record<Variant, Record<string, any>> } {
+    const entries = plan.status === 'sequential' ? this.sequential : this.paramEntries.get(plan.param.name);
+    if (!entries) throw new Error(`${plan.type}:${plan.param.name} was not planted`);
+    const planted = Object.fromEntries(VARIANTS.map((v) => [v, entries[v].stored!])) as Record<Variant, Record<string, any>>;
+    return {
+      planted,
+      ref: (ph) => this.refs.get(ph) ?? ph,
+      stored: (v) => planted[v],
+    };
+  }
+
+  /** How many resources of the type carry the run tag (what an ignored parameter returns). Cached. */
+  async tagged(client: FhirClient): Promise<number | undefined> {
+    if (this.taggedTotal !== undefined) return this.taggedTotal;
+    const res = await client.search(this.resource.type, [['_tag', tagQuery(this.tag)], ['_summary', 'count']], { accept: 'any' });
+    if (res.status === 200 && typeof res.body?.total === 'number') this.taggedTotal = res.body.total;
+    return this.taggedTotal;
+  }
+
+  /** Deletes what was created (transactions of DELETE entries; one by one where that fails). Returns what is left. */
+  async teardown(client: FhirClient, matrix: Matrix): Promise<string[]> {
+    const deletable = (ref: string) => matrix.resources.find((r) => r.type === ref.split('/')[0])?.interactions.includes('delete');
+    const refs = [...this.created].reverse();
+    const left = refs.filter((r) => !deletable(r));
+    const todo = refs.filter(deletable);
+    for (let i = 0; i < todo.length; i += CHUNK) {
+      const chunk = todo.slice(i, i + CHUNK);
+      const res = await client.transaction({ resourceType: 'Bundle', type: 'transaction', entry: chunk.map((ref) => ({ request: { method: 'DELETE', url: ref } })) }, { accept: 'any' }).catch(() => undefined);
+      if (res && res.status < 300) continue;
+      for (const ref of chunk) {
+        const [t, id] = ref.split('/') as [string, string];
+        const d = await client.delete(t, id, { accept: 'any' }).catch(() => undefined);
+        if (!d || d.status >= 300) left.push(ref);
+      }
+    }
+    this.created.length = 0;
+    return left;
+  }
+}
+
+export interface QueryRun {
+  status: number;
+  body: any;
+  text: string;
+  returned: Map<string, Record<string, any>>;
+  selfLink?: string;
+}
+
+/** `Type?_tag=<run>&name[:mod]=value`, every next page followed (bounded), ids deduplicated. */
+export async function runQuery(client: FhirClient, type: string, tag: Coding, key: string, value: string): Promise<QueryRun> {
+  let res = await client.search(type, [['_tag', tagQuery(tag)], [key, value], ['_count', String(PAGE_SIZE)]], { accept: 'any' });
+  const first = res;
+  const returned = new Map<string, Record<string, any>>();
+  const selfLink = (res.body?.link ?? []).find((l: { relation: string }) => l.relation === 'self')?.url as string | undefined;
+  for (let page = 0; page < MAX_PAGES && res.status === 200; page++) {
+    for (const e of res.body?.entry ?? []) if (e.resource?.id && (e.search?.mode ?? 'match') === 'match') returned.set(e.resource.id, e.resource);
+    const next = (res.body?.link ?? []).find((l: { relation: string }) => l.relation === 'next')?.url as string | undefined;
+    if (!next) break;
+    res = await client.request('GET', next, { accept: 'any' });
+  }
+  return { status: first.status, body: first.body, text: first.text, returned, selfLink };
+}
+
+let metadata: Promise<any> | undefined;
+/** /metadata, fetched once per worker. */
+export function capabilityStatement(client: FhirClient): Promise<any> {
+  metadata ??= client.request('GET', 'metadata', { auth: false, accept: 'any' }).then((r) => (r.status === 200 ? r.body : undefined)).catch(() => undefined);
+  return metadata;
+}
+
+export function declares(cs: any, type: string, param: string): boolean | undefined {
+  if (!cs) return undefined;
+  const r = (cs.rest ?? []).flatMap((x: any) => x.resource ?? []).find((x: any) => x.type === type);
+  if (!r) return false;
+  return (r.searchParam ?? []).some((p: any) => p.name === param);
+}
+
+/** One labelled check of one param: the query, the oracle's expectations on the planted triple, precision on the rest. */
+export async function checkQuery(client: FhirClient, fx: TypeFixtures, plan: ParamPlan, sub: SubQuery, tag: Coding): Promise<void> {
+  const r = fx.resolvedFor(plan);
+  const value = sub.value(r);
+  const key = sub.modifier ? `${plan.param.name}:${sub.modifier}` : plan.param.name;
+  const expected = Object.fromEntries(VARIANTS.map((v) => [v, resourceMatches(r.planted[v], plan.param, value, sub.modifier)])) as Record<Variant, boolean>;
+  if (!VARIANTS.some((v) => expected[v]) || VARIANTS.every((v) => expected[v])) {
+    throw new Error(`harness: ${key}=${value} does not tell the planted resources apart by the oracle (${JSON.stringify(expected)}); fix the planter`);
+  }
+  const run = await runQuery(client, plan.type, tag, key, value);
+  if (run.status === 404) throw new CheckFailure(`${plan.type}?${key}=… answered 404: ${run.text.slice(0, 200)}`, 'not-enabled');
+  if (run.status !== 200) {
+    throw new CheckFailure(`wrong: ${plan.type}?${key}=${value} answered ${run.status} instead of a searchset: ${run.text.slice(0, 300)}`, 'wrong');
+  }
+  const ids = Object.fromEntries(VARIANTS.map((v) => [v, r.planted[v].id as string])) as Record<Variant, string>;
+  const plantedIds = new Set(Object.values(ids));
+  const unexpected = VARIANTS.filter((v) => !expected[v] && run.returned.has(ids[v])).map((v) => `${v} ${ids[v]}`);
+  const missing = VARIANTS.filter((v) => expected[v] && !run.returned.has(ids[v])).map((v) => `${v} ${ids[v]}`);
+  const imprecise: string[] = [];
+  let judged = 0;
+  for (const [id, res] of run.returned) {
+    if (plantedIds.has(id) || judged++ > 400) continue;
+    let ok: boolean;
+    try {
+      ok = resourceMatches(res, plan.param, value, sub.modifier);
+    } catch {
+      ok = true; // the oracle cannot judge this one (e.g. a shape it does not know): no claim either way
+    }
+    if (!ok) imprecise.push(id);
+  }
+  const failed = unexpected.length || missing.length || imprecise.length;
+  assertSearch({
+    query: `${key}=${value}`, param: plan.param.name, resourceType: plan.type, returned: [...run.returned.keys()],
+    unexpected, missing, imprecise, selfLink: run.selfLink,
+    taggedTotal: failed ? await fx.tagged(client) : undefined,
+    declared: failed ? declares(await capabilityStatement(client), plan.type, plan.param.name) : undefined,
+  });
+}

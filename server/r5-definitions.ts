@@ -1,0 +1,34 @@
+// Canonical SearchParameter URLs of the R5 base spec, so the CapabilityStatement can name each param's definition.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { CapabilityStatement } from 'fhir/r5.js';
+
+/** Parameters every resource has; R5 defines them once on Resource. */
+const RESOURCE_LEVEL = new Set(['_id', '_lastUpdated', '_profile', '_security', '_source', '_tag', '_language', '_in']);
+
+let cache: Map<string, string> | undefined;
+
+/**
+ * `Type:name` → definition URL, read once from the R5 base CapabilityStatement (npm hl7.fhir.r5.core).
+ * Without that package the map is empty and the CapabilityStatement simply omits definitions.
+ */
+function definitions(): Map<string, string> {
+  if (cache) return cache;
+  cache = new Map();
+  let base: CapabilityStatement;
+  try {
+    const path = createRequire(import.meta.url).resolve('hl7.fhir.r5.core/CapabilityStatement-base.json');
+    base = JSON.parse(readFileSync(path, 'utf8')) as CapabilityStatement;
+  } catch {
+    return cache;
+  }
+  for (const r of base.rest?.[0]?.resource ?? []) {
+    for (const p of r.searchParam ?? []) if (p.definition) cache.set(`${r.type}:${p.name}`, p.definition);
+  }
+  return cache;
+}
+
+export function r5Definition(type: string, name: string): string | undefined {
+  if (RESOURCE_LEVEL.has(name)) return `http://hl7.org/fhir/SearchParameter/Resource-${name.slice(1)}`;
+  return definitions().get(`${type}:${name}`);
+}
