@@ -66,45 +66,54 @@ export function compileExpression(expr: string): { evaluate: Evaluator | null; e
 
 export class ParamRegistry {
   private readonly byType = new Map<string, Map<string, ParamDef>>();
+  private readonly resources: Map<string, Matrix['resources'][number]>;
 
   constructor(matrix: Matrix) {
-    for (const r of matrix.resources) {
-      const defs = new Map<string, ParamDef>();
-      for (const p of r.searchParams) {
-        const compiled = p.expression ? compileExpression(p.expression) : { evaluate: null, error: 'no expression' };
-        defs.set(p.name, {
-          type: r.type,
-          name: p.name,
-          kind: p.type,
-          expression: p.expression,
-          evaluate: p.type === 'special' ? null : compiled.evaluate,
-          error: p.type === 'special' ? 'special parameters are not supported' : compiled.error,
-          targets: p.targets,
-          components: p.components?.map((c) => {
-            const cc = compileExpression(c.expression);
-            return { param: c.param, kind: c.type, expression: c.expression, evaluate: cc.evaluate, error: cc.error };
-          }),
-        });
-      }
-      for (const c of COMMON) {
-        if (!defs.has(c.name)) {
-          defs.set(c.name, { type: r.type, name: c.name, kind: c.kind, expression: c.expression, ...compileExpression(c.expression) });
-        }
-      }
-      this.byType.set(r.type, defs);
+    this.resources = new Map(matrix.resources.map((r) => [r.type, r]));
+  }
+
+  /** Compiles a type's expressions on first use: compiling all ~1,400 up front would cost the server's start-up. */
+  private defs(type: string): Map<string, ParamDef> | undefined {
+    const cached = this.byType.get(type);
+    if (cached) return cached;
+    const r = this.resources.get(type);
+    if (!r) return undefined;
+    const defs = new Map<string, ParamDef>();
+    for (const p of r.searchParams) {
+      const compiled = p.expression ? compileExpression(p.expression) : { evaluate: null, error: 'no expression' };
+      defs.set(p.name, {
+        type: r.type,
+        name: p.name,
+        kind: p.type,
+        expression: p.expression,
+        evaluate: p.type === 'special' ? null : compiled.evaluate,
+        error: p.type === 'special' ? 'special parameters are not supported' : compiled.error,
+        targets: p.targets,
+        components: p.components?.map((c) => {
+          const cc = compileExpression(c.expression);
+          return { param: c.param, kind: c.type, expression: c.expression, evaluate: cc.evaluate, error: cc.error };
+        }),
+      });
     }
+    for (const c of COMMON) {
+      if (!defs.has(c.name)) {
+        defs.set(c.name, { type: r.type, name: c.name, kind: c.kind, expression: c.expression, ...compileExpression(c.expression) });
+      }
+    }
+    this.byType.set(r.type, defs);
+    return defs;
   }
 
   get(type: string, name: string): ParamDef | undefined {
-    return this.byType.get(type)?.get(name);
+    return this.defs(type)?.get(name);
   }
 
   params(type: string): ParamDef[] {
-    return [...(this.byType.get(type)?.values() ?? [])];
+    return [...(this.defs(type)?.values() ?? [])];
   }
 
   types(): string[] {
-    return [...this.byType.keys()];
+    return [...this.resources.keys()];
   }
 
   /** Whether the engine can evaluate the param (expression compiled; every composite component compiled and typed). */
@@ -121,8 +130,8 @@ export class ParamRegistry {
    */
   compileFailures(): string[] {
     const out: string[] = [];
-    for (const defs of this.byType.values()) {
-      for (const d of defs.values()) {
+    for (const type of this.resources.keys()) {
+      for (const d of this.defs(type)!.values()) {
         if (d.expression && d.kind !== 'special' && !d.evaluate) out.push(`${d.type}:${d.name}: ${d.error}`);
         for (const c of d.components ?? []) if (!c.evaluate) out.push(`${d.type}:${d.name}$${c.param}: ${c.error}`);
       }
