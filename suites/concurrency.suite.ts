@@ -17,7 +17,10 @@ import { CheckFailure } from '../lib/verdicts.ts';
 const s = session();
 const created = new CreatedResources();
 const writes = { writes: true } as const;
-afterAll(async () => { await created.deleteAll(s.client, s.matrix); });
+afterAll(async () => {
+  const left = await created.deleteAll(s.client, s.matrix);
+  if (left.length) console.warn(`teardown: could not delete ${left.join(', ')} (the run tag lets \`dhp-conformance cleanup\` sweep them)`);
+});
 
 const patient = once(() => createFixture(s.client, patientSalim(), s.ctx.tag, created));
 
