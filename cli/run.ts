@@ -159,7 +159,7 @@ function printSummary(r: Results, runDir: string): void {
   console.log(`\n  outcome: ${r.outcome} (exit ${r.exitCode})`);
   console.log(`  results: ${join(rel, 'results.json')}`);
   console.log(`  junit:   ${join(rel, 'junit.xml')}`);
-  console.log(`  allure:  ${join(rel, 'allure-results')} (npx allure generate ${join(rel, 'allure-results')})`);
+  console.log(`  allure:  ${join(rel, 'allure-results')} (HTML: npx allure generate ${join(rel, 'allure-results')} -o ${join(rel, 'allure-report')})`);
   console.log(`  evidence: ${join(rel, 'evidence')}`);
 }
 

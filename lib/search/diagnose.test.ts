@@ -4,7 +4,7 @@ import { assertSearch, diagnose, selfKeepsParam, type SearchObservation } from '
 
 const base: SearchObservation = {
   query: 'code=http://loinc.org|8867-4', param: 'code', resourceType: 'Observation',
-  returned: ['m', 's'], unexpected: [], missing: [], imprecise: [], taggedTotal: 9,
+  returned: ['m', 's'], unexpected: [], missing: [], imprecise: [], planted: { total: 9, returned: 2 },
   selfLink: 'http://h/fhir/Observation?_tag=x&code=http%3A%2F%2Floinc.org%7C8867-4&_count=100', declared: true,
 };
 
@@ -25,7 +25,7 @@ describe('diagnose', () => {
     // [case, overrides, kind]
     ['right search', {}, undefined],
     ['decoy back, self drops the param', { unexpected: ['d'], returned: ['m', 's', 'd'], selfLink: 'http://h/fhir/Observation?_tag=x' }, 'unfiltered'],
-    ['everything tagged back, self keeps the param', { unexpected: ['d'], returned: ['1', '2', '3', '4', '5', '6', '7', '8', '9'] }, 'unfiltered'],
+    ['everything planted back, self keeps the param', { unexpected: ['d'], returned: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], planted: { total: 9, returned: 9 } }, 'unfiltered'],
     ['decoy back, filtered otherwise', { unexpected: ['d'], returned: ['m', 's', 'd'] }, 'wrong'],
     ['match missing', { missing: ['m'], returned: ['s'] }, 'wrong'],
     ['missing even with self dropping the param', { missing: ['m'], returned: [], selfLink: 'http://h/fhir/Observation?_tag=x' }, 'wrong'],

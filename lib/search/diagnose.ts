@@ -17,8 +17,12 @@ export interface SearchObservation {
   missing: readonly string[];
   /** Returned resources (not planted for this check) that the oracle says do not match. */
   imprecise: readonly string[];
-  /** How many resources of this type carry the run's tag (what an ignored parameter returns). */
-  taggedTotal?: number;
+  /**
+   * How many resources of this type the suite planted for this type, and how many of them came back: an ignored
+   * parameter returns them all. (Counted on the suite's own fixtures, not on `_tag`, so fixtures other suite files
+   * create concurrently under the same run tag cannot blur the count.)
+   */
+  planted?: { total: number; returned: number };
   /** The searchset's self link. */
   selfLink?: string;
   /** Whether /metadata declares the parameter for the type (undefined: unknown). */
@@ -48,10 +52,10 @@ const list = (ids: readonly string[], n = 5) => `${ids.slice(0, n).join(', ')}${
 export function diagnose(o: SearchObservation): Diagnosis | undefined {
   if (!o.unexpected.length && !o.missing.length && !o.imprecise.length) return undefined;
   const keeps = selfKeepsParam(o.selfLink, o.param);
-  const everything = o.taggedTotal !== undefined && o.returned.length >= o.taggedTotal;
+  const everything = o.planted !== undefined && o.planted.total > 0 && o.planted.returned >= o.planted.total;
   const ignored = (o.unexpected.length > 0 || o.imprecise.length > 0) && (keeps === false || everything);
   const facts = [
-    `${o.resourceType}?${o.query} returned ${o.returned.length}${o.taggedTotal !== undefined ? ` of the ${o.taggedTotal}` : ''} resources tagged for this run`,
+    `${o.resourceType}?${o.query} returned ${o.returned.length} resources${o.planted ? ` (${o.planted.returned} of the ${o.planted.total} planted for ${o.resourceType})` : ''}`,
     o.unexpected.length ? `including ${o.unexpected.length} planted that must not match (${list(o.unexpected)})` : '',
     o.missing.length ? `missing ${o.missing.length} planted that must match (${list(o.missing)})` : '',
     o.imprecise.length ? `with ${o.imprecise.length} returned that do not match by the oracle (${list(o.imprecise)})` : '',

@@ -61,8 +61,8 @@ function typeCode(code: string): string {
   return code.startsWith('http://hl7.org/fhirpath/System.') ? code.slice('http://hl7.org/fhirpath/System.'.length).toLowerCase() : code;
 }
 
-function info(e: SdElement, base: string, path: string, name: string, choice: boolean): ElementInfo {
-  const types = (e.type ?? []).map((t) => typeCode(t.code));
+function info(e: SdElement, base: string, path: string, name: string, choice: boolean, only?: string): ElementInfo {
+  const types = (e.type ?? []).map((t) => typeCode(t.code)).filter((t) => !only || t === only);
   const targets = (e.type ?? []).flatMap((t) => t.targetProfile ?? []).map((p) => p.split('/').pop()!);
   const backbone = types.length === 1 && (types[0] === 'BackboneElement' || types[0] === 'Element') && !e.contentReference;
   let childBase = backbone ? base : types[0] ?? base;
@@ -105,7 +105,7 @@ export function child(base: string, parentPath: string, name: string): ElementIn
     if (base0.includes('.') || !name.startsWith(base0)) continue;
     const t = name.slice(base0.length);
     const type = (e.type ?? []).map((x) => typeCode(x.code)).find((c) => c.toLowerCase() === t.toLowerCase());
-    if (type) return { ...info(e, base, `${parentPath}.${base0}`, base0, true), types: [type] };
+    if (type) return info(e, base, `${parentPath}.${base0}`, base0, true, type);
   }
   return undefined;
 }

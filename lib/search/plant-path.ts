@@ -83,6 +83,9 @@ function stripOuterParens(text: string): string {
 /** `(A | B).first()` → branches A, B; the first() only narrows which of them a server takes, not where to plant. */
 export function branches(expression: string, relative = false): Branch[] {
   let text = stripOuterParens(expression);
+  // Boolean-valued tokens (`Patient.deceased != false`, `X.deceased.exists() and X.deceased != false`): a boolean at X.deceased.
+  const bool = /^([\w.]+)\.exists\(\)\s+and\s+\1\s*!=\s*false$/.exec(text) ?? /^([\w.]+)\s*!=\s*false$/.exec(text);
+  if (bool) text = `${bool[1]}.ofType(boolean)`;
   if (/\.first\(\)$/.test(text)) text = stripOuterParens(text.replace(/\.first\(\)$/, ''));
   const parts = splitTop(text, '|').map((p) => p.trim());
   if (parts.some((p) => !p)) throw new Unplantable(`expression "${expression}" has an empty union branch`);

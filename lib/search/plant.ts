@@ -3,9 +3,12 @@
 // the R5 model (StructureDefinitions of hl7.fhir.r5.core), plus the queries (with labels fixed at plan time) that tell
 // them apart. Planning is pure and synchronous (the suite declares its tests from it); ids are resolved after the
 // transaction.
+import fc from 'fast-check';
 import type { SearchParam, SearchParamType } from '../matrix/types.ts';
-import { child, codesOf, requiredChildren, type ElementInfo } from './model.ts';
+import { resourceMatches } from './evaluate.ts';
+import { child, codesOf, isKnownType, requiredChildren, type ElementInfo } from './model.ts';
 import { branches, Unplantable, type Branch, type Step } from './plant-path.ts';
+import * as generated from './values.ts';
 
 export type Variant = 'match' | 'second' | 'decoy';
 export const VARIANTS: readonly Variant[] = ['match', 'second', 'decoy'];
@@ -22,6 +25,8 @@ export interface SubQuery {
   label: string;
   modifier?: string;
   value(r: Resolved): string;
+  /** Which planted triple the query is about: the fixed one (default) or the generated one (values.ts). */
+  triple?: 'generated';
 }
 
 export interface ParamPlan {
@@ -34,6 +39,10 @@ export interface ParamPlan {
   queries: SubQuery[];
   /** What was planted where (for the coverage file). */
   where?: string;
+  /** The decoy differs from the match only by the token system (system|code checks tell them apart). */
+  systemDiscriminated?: boolean;
+  /** A second triple from the oracle's fast-check generators (values.ts), with the seed that reproduces it. */
+  generated?: { seed: number; resources: Record<Variant, Record<string, any>> };
 }
 
 /** UZ Core mandatory elements beyond the R5 base minimums (IG facts §5), one data table; `{$ref:T}` = a reference to a T. */
@@ -148,6 +157,8 @@ const NUM: Record<Variant, number> = { decoy: 3, match: 11, second: 22 };
 
 interface LeafPlan {
   values: Record<Variant, unknown>;
+  /** Token leaf with a system: the decoy has the match's code under another system. */
+  systemDecoy?: boolean;
   queries: SubQuery[];
   /** The value of one variant as a composite component (`S|c`, `5.4|ucum|mg`, `2011-05-06`…). */
   component(v: Variant, r: Resolved): string;
@@ -159,7 +170,7 @@ const LEAF_TYPES: Record<Exclude<SearchParamType, 'composite' | 'special'>, read
   date: ['dateTime', 'date', 'instant', 'Period', 'Timing'],
   reference: ['Reference', 'canonical', 'CodeableReference', 'uri', 'url', 'string'],
   uri: ['uri', 'url', 'canonical', 'oid', 'uuid'],
-  quantity: ['Quantity', 'Age', 'Duration', 'Distance', 'Count', 'SimpleQuantity', 'Money'],
+  quantity: ['Quantity', 'Age', 'Duration', 'Distance', 'Count', 'SimpleQuantity', 'Money', 'Range'],
   number: ['decimal', 'integer', 'positiveInt', 'unsignedInt', 'integer64'],
 };
 
@@ -187,6 +198,7 @@ function leafPlan(ptype: SearchParamType, leaf: string, el: ElementInfo, ctx: Pl
           return { coding: [coding] };
         };
         return {
+          systemDecoy: true,
           values: { match: make(pairs.match), second: make(pairs.second), decoy: make(pairs.decoy) },
           queries: [
             q('system|code', () => `${esc(s1)}|${esc(c1)}`),
@@ -294,7 +306,9 @@ function leafPlan(ptype: SearchParamType, leaf: string, el: ElementInfo, ctx: Pl
           component: (v) => `${QTY[v]}`,
         };
       }
-      const mk = (n: number) => ({ value: n, unit: 'mg', system: UCUM, code: 'mg' });
+      const q1 = (n: number) => ({ value: n, unit: 'mg', system: UCUM, code: 'mg' });
+      // A Range planted as [n, n]: the quantity search's range semantics then reduce to the value's.
+      const mk = (n: number) => (leaf === 'Range' ? { low: q1(n), high: q1(n) } : q1(n));
       const full = (v: Variant, p = '') => `${p}${QTY[v]}|${UCUM}|mg`;
       return {
         values: { match: mk(QTY.match), second: mk(QTY.second), decoy: mk(QTY.decoy) },
@@ -330,13 +344,6 @@ function uuidish(seed: string, last: string): string {
 /** Accept any type at the leaf (a composite's base node). */
 const ANY: readonly string[] = [];
 
-interface Located {
-  node: Record<string, unknown>;
-  el: ElementInfo;
-  leafType: string;
-  step: Step;
-}
-
 /** Finds where the branch's last step goes, choosing types the param type can hold at the leaf. No writing. */
 function locate(base: string, path: string, steps: Step[], accept: readonly string[]): { chain: { el: ElementInfo; type: string; step: Step }[] } {
   const chain: { el: ElementInfo; type: string; step: Step }[] = [];
@@ -348,6 +355,8 @@ function locate(base: string, path: string, steps: Step[], accept: readonly stri
     let type: string | undefined;
     if (step.ofType) {
       type = el.types.find((t) => t.toLowerCase() === step.ofType!.toLowerCase());
+      // `entry.resource.ofType(Composition)`: a contained/embedded resource of that type.
+      if (!type && el.types.includes('Resource') && isKnownType(step.ofType) && /^[A-Z]/.test(step.ofType)) type = step.ofType;
       if (!type) throw new Unplantable(`${el.path} cannot be ${step.ofType}`);
     } else if (leaf && accept !== ANY) {
       type = accept.find((t) => el.types.includes(t));
@@ -365,9 +374,8 @@ function locate(base: string, path: string, steps: Step[], accept: readonly stri
 }
 
 /** Writes `value` at the end of the chain inside `root` (new repeated elements each time, so where-filters hold). */
-function write(root: Record<string, unknown>, rootBase: string, rootPath: string, chain: { el: ElementInfo; type: string; step: Step }[], value: unknown, ctx: PlantContext): Record<string, unknown> {
+function write(root: Record<string, unknown>, chain: { el: ElementInfo; type: string; step: Step }[], value: unknown, ctx: PlantContext): Record<string, unknown> {
   let node = root;
-  let b = rootBase, p = rootPath;
   chain.forEach(({ el, type, step }, i) => {
     const key = el.choice ? el.name + cap(type) : el.name;
     if (el.choice) for (const k of Object.keys(node)) if (k !== key && k.startsWith(el.name) && /^[A-Z]/.test(k.slice(el.name.length))) delete node[k];
@@ -389,6 +397,7 @@ function write(root: Record<string, unknown>, rootBase: string, rootPath: string
       next = (node[key] as Record<string, unknown>) ?? {};
       node[key] = next;
     }
+    if (el.types.includes('Resource') && /^[A-Z]/.test(type) && !el.types.includes(type)) next.resourceType = type;
     for (const e of step.equals ?? []) next[e.field] = e.value;
     // Fill the new node's required children, except the one the path continues into.
     const skip = chain[i + 1]!.el.name;
@@ -396,10 +405,8 @@ function write(root: Record<string, unknown>, rootBase: string, rootPath: string
     if (placeholder) next[skip] = placeholder;
     fillRequired(next, nb, np, ctx);
     if (next[skip] === placeholder) delete next[skip];
-    b = nb; p = np;
     node = next;
   });
-  void b; void p;
   return root;
 }
 
@@ -453,8 +460,53 @@ function planBranch(base: ParamPlan, type: string, ptype: SearchParamType, br: B
   const last = chain[chain.length - 1]!;
   const leaf = leafPlan(ptype, last.type, last.el, ctx, refTarget(last.step), last.step.refContains);
   const resources = {} as Record<Variant, Record<string, any>>;
-  for (const v of VARIANTS) resources[v] = write(minimalResource(type, ctx), type, type, chain, leaf.values[v], ctx);
-  return { ...base, status: 'planned', resources, queries: leaf.queries };
+  for (const v of VARIANTS) resources[v] = write(minimalResource(type, ctx), chain, leaf.values[v], ctx);
+  const plan: ParamPlan = { ...base, status: 'planned', resources, queries: leaf.queries, systemDiscriminated: !!leaf.systemDecoy };
+  addGenerated(plan, type, chain, last.type, ctx);
+  return plan;
+}
+
+/** The values.ts arbitrary for a parameter type and leaf element, when it has one. */
+function arbitraryFor(ptype: SearchParamType, leaf: string): fc.Arbitrary<generated.SearchCase> | undefined {
+  const has = (xs: string[]) => xs.includes(leaf);
+  switch (ptype) {
+    case 'date': return has(['date', 'dateTime', 'instant', 'Period', 'Timing']) ? generated.arbitraryDateCase(leaf as generated.DateElement) : undefined;
+    case 'number': return has(['decimal', 'integer']) ? generated.arbitraryNumberCase() : undefined;
+    case 'quantity': return has(['Quantity', 'Age', 'Duration', 'Distance', 'Count', 'SimpleQuantity']) ? generated.arbitraryQuantityCase() : undefined;
+    case 'string': return has(['string', 'markdown', 'HumanName', 'Address']) ? generated.arbitraryStringCase(leaf === 'markdown' ? 'string' : leaf as generated.StringElement) : undefined;
+    case 'token': return has(['Coding', 'CodeableConcept', 'Identifier', 'code']) ? generated.arbitraryTokenCase(leaf as generated.TokenElement) : undefined;
+    case 'reference': return leaf === 'Reference' ? generated.arbitraryReferenceCase() : undefined;
+    case 'uri': return has(['uri', 'url', 'canonical']) ? generated.arbitraryUriCase() : undefined;
+    default: return undefined;
+  }
+}
+
+function seedOf(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * Adds the generated triple and its two queries when values.ts has a generator for the leaf and the case, planted
+ * in whole resources, still tells the three apart by the oracle (required elements can add values of their own).
+ */
+function addGenerated(plan: ParamPlan, type: string, chain: Parameters<typeof write>[1], leaf: string, ctx: PlantContext): void {
+  const arb = arbitraryFor(plan.param.type, leaf);
+  if (!arb) return;
+  const seed = seedOf(`${ctx.unique}:${plan.param.capability}`);
+  const c = fc.sample(arb, { seed, numRuns: 1 })[0];
+  if (!c) return;
+  const resources = {} as Record<Variant, Record<string, any>>;
+  const pick: Record<Variant, unknown> = { match: c.match, second: c.secondMatch, decoy: c.decoy };
+  for (const v of VARIANTS) resources[v] = write(minimalResource(type, ctx), chain, structuredClone(pick[v]), ctx);
+  const judged = (q: string) => VARIANTS.map((v) => {
+    try { return resourceMatches({ ...resources[v], id: v }, plan.param, q); } catch { return undefined; }
+  });
+  const queries = [...new Set([c.query, c.orQuery])];
+  if (!queries.every((q) => judged(q).join() === 'true,true,false')) return;
+  plan.generated = { seed, resources };
+  queries.forEach((q, i) => plan.queries.push({ label: `generated${i ? ' OR' : ''} (values.ts seed ${seed})`, value: () => q, triple: 'generated' }));
 }
 
 function compositePlan(base: ParamPlan, type: string, param: SearchParam, expression: string, ctx: PlantContext): ParamPlan {
@@ -490,15 +542,15 @@ function compositePlan(base: ParamPlan, type: string, param: SearchParam, expres
       for (const v of VARIANTS) {
         const r = minimalResource(type, ctx);
         const node: Record<string, unknown> = {};
-        parts.forEach((part, i) => write(node, nodeBase, nodePath, part.chain, part.leaf.values[pick[v][i] ?? 'match'], ctx));
-        if (last) write(r, type, type, chain, node, ctx);
-        else parts.forEach((part, i) => write(r, type, type, part.chain, part.leaf.values[pick[v][i] ?? 'match'], ctx));
+        parts.forEach((part, i) => write(node, part.chain, part.leaf.values[pick[v][i] ?? 'match'], ctx));
+        if (last) write(r, chain, node, ctx);
+        else parts.forEach((part, i) => write(r, part.chain, part.leaf.values[pick[v][i] ?? 'match'], ctx));
         if (last) fillCompositeNode(r, chain, ctx);
         resources[v] = r;
       }
       const value = (v: Variant, r: Resolved) => parts.map((p, i) => p.leaf.component(pick[v][i] ?? 'match', r)).join('$');
       return {
-        ...base, status: 'planned', resources, where: branchText(br),
+        ...base, status: 'planned', resources, where: branchText(br), systemDiscriminated: !!parts[parts.length - 1]!.leaf.systemDecoy,
         queries: [q('a$b', (r) => value('match', r)), q('a$b,a$b (OR)', (r) => `${value('match', r)},${value('second', r)}`)],
       };
     } catch (e) {

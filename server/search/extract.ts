@@ -74,7 +74,8 @@ function guessType(v: unknown): string {
 }
 
 function tokens({ type, value }: Typed): TokenRow[] {
-  if (type === 'boolean') return [{ system: null, code: String(value), text: null }];
+  // System.Boolean (an expression's own result, e.g. `deceased != false`) arrives as type 'Boolean'.
+  if (type === 'boolean' || typeof value === 'boolean') return [{ system: null, code: String(value), text: null }];
   if (typeof value === 'string' || typeof value === 'number') return [{ system: null, code: String(value), text: null }];
   if (!isObj(value)) return [];
   switch (type) {

@@ -89,7 +89,11 @@ function numberRange(text: string, raw: string, ctx: MatchCtx) {
   const { prefix, rest } = splitPrefix(text);
   const n = parseNumber(rest);
   if (!n) throw badValue(ctx.param, raw, 'not a number');
-  const range = { sl: n.low, sh: n.high };
+  // "When a comparison prefix in the set gt, lt, ge, le, sa & eb is provided, the implicit precision of the number is
+  //  ignored, and they are treated as if they have arbitrarily high precision" (R5 search.html, number): the search
+  //  range shrinks to [v, v+ε) — ge8 must not match 7.5, gt8 must match 8.2.
+  const exact = prefix === 'gt' || prefix === 'lt' || prefix === 'ge' || prefix === 'le' || prefix === 'sa' || prefix === 'eb';
+  const range = exact ? { sl: n.value, sh: n.value + Math.max(1e-12, Math.abs(n.value) * 1e-12) } : { sl: n.low, sh: n.high };
   // ap on numbers: "10% of the stated value", added on both sides of the implicit precision range.
   const delta = 0.1 * Math.abs(n.value);
   return { prefix, range, ap: { sl: n.low - delta, sh: n.high + delta } };

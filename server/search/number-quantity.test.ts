@@ -34,17 +34,18 @@ describe('number prefixes', () => {
     ['probability=100.0', [100]],
     ['probability=eq100', [99.5, 100, 100.4]],
     ['probability=ne100', [0.7, 99.4, 100.5, 101]],
-    ['probability=gt100', [100.5, 101]],
-    ['probability=ge100', [99.5, 100, 100.4, 100.5, 101]],
-    ['probability=lt100', [0.7, 99.4]],
-    ['probability=le100', [0.7, 99.4, 99.5, 100, 100.4]],
-    ['probability=sa100', [100.5, 101]],
-    ['probability=eb100', [0.7, 99.4]],
+    // "gt100: Values that are greater than exactly 100" — prefixes other than eq/ne/ap ignore the implicit precision.
+    ['probability=gt100', [100.4, 100.5, 101]],
+    ['probability=ge100', [100, 100.4, 100.5, 101]],
+    ['probability=lt100', [0.7, 99.4, 99.5]],
+    ['probability=le100', [0.7, 99.4, 99.5, 100]],
+    ['probability=sa100', [100.4, 100.5, 101]],
+    ['probability=eb100', [0.7, 99.4, 99.5]],
     ['probability=ap100', [99.4, 99.5, 100, 100.4, 100.5, 101]], // ±10% around [99.5, 100.5)
     ['probability=ap1', [0.7]], // [0.5, 1.5) ± 0.1
     ['probability=0.7', [0.7]],
-    ['probability=gt100&probability=lt101', []], // gt100 needs ≥ 100.5, lt101 needs < 100.5
-    ['probability=gt99&probability=lt101', [99.5, 100, 100.4]],
+    ['probability=gt100&probability=lt101', [100.4, 100.5]],
+    ['probability=gt99&probability=lt101', [99.4, 99.5, 100, 100.4, 100.5]],
     ['probability=1e2', [99.4, 99.5, 100, 100.4, 100.5, 101]],
   ] as [string, number[]][])('%s', ([query, expected]) => expect(q(query)).toEqual(expected));
 

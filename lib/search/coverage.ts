@@ -1,0 +1,83 @@
+// Search coverage: which of the matrix's search params the suite judged (tested) and why the others were not run.
+// Each suite file (vitest worker) writes its part; every part write re-merges all parts into
+// <runDir>/search-coverage.json (atomic rename), so the last file to finish leaves the complete picture.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Matrix } from '../matrix/types.ts';
+
+export interface ParamCoverage {
+  type: string;
+  name: string;
+  capability: string;
+  paramType: string;
+  status: 'tested' | 'not-run';
+  reason?: string;
+  /** Where the planter wrote the values (`Observation.effective(dateTime)`). */
+  where?: string;
+  /** Labels of the sub-checks run. */
+  checks: string[];
+  /** A system|code query is what tells the decoy from the match (a server ignoring token systems fails it). */
+  systemDiscriminated?: boolean;
+}
+
+export interface SearchCoverage {
+  generatedAt: string;
+  /** Types the run selected (DHP_SEARCH_TYPES), or null for all. */
+  selectedTypes: string[] | null;
+  total: { params: number; tested: number; percent: number };
+  byType: Record<string, { params: number; tested: number }>;
+  notRun: { capability: string; reason: string }[];
+  params: ParamCoverage[];
+}
+
+export function mergeCoverage(matrix: Matrix, parts: ParamCoverage[][], selectedTypes: string[] | null): SearchCoverage {
+  const known = new Map(parts.flat().map((p) => [p.capability, p]));
+  const params: ParamCoverage[] = [];
+  for (const r of matrix.resources) {
+    if (selectedTypes && !selectedTypes.includes(r.type)) continue;
+    for (const p of r.searchParams) {
+      params.push(known.get(p.capability) ?? { type: r.type, name: p.name, capability: p.capability, paramType: p.type, status: 'not-run', reason: 'not reached (its suite file did not finish)', checks: [] });
+    }
+  }
+  const byType: SearchCoverage['byType'] = {};
+  for (const p of params) {
+    const t = (byType[p.type] ??= { params: 0, tested: 0 });
+    t.params++;
+    if (p.status === 'tested') t.tested++;
+  }
+  const tested = params.filter((p) => p.status === 'tested').length;
+  return {
+    generatedAt: new Date().toISOString(),
+    selectedTypes,
+    total: { params: params.length, tested, percent: params.length ? Math.round((tested / params.length) * 1000) / 10 : 0 },
+    byType,
+    notRun: params.filter((p) => p.status === 'not-run').map((p) => ({ capability: p.capability, reason: p.reason ?? '' })),
+    params,
+  };
+}
+
+/** Writes this file's part and re-merges all parts; returns the merged coverage. */
+export function writeCoverage(runDir: string, part: string, mine: ParamCoverage[], matrix: Matrix, selectedTypes: string[] | null): SearchCoverage {
+  const dir = join(runDir, 'search-coverage.parts');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${part}.json`), JSON.stringify(mine));
+  const parts = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => {
+    try { return JSON.parse(readFileSync(join(dir, f), 'utf8')) as ParamCoverage[]; } catch { return []; }
+  });
+  const merged = mergeCoverage(matrix, parts, selectedTypes);
+  const tmp = join(runDir, `.search-coverage.${process.pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify(merged, null, 2)}\n`);
+  renameSync(tmp, join(runDir, 'search-coverage.json'));
+  return merged;
+}
+
+export function readCoverage(runDir: string): SearchCoverage | undefined {
+  const f = join(runDir, 'search-coverage.json');
+  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as SearchCoverage) : undefined;
+}
+
+export function formatCoverage(c: SearchCoverage): string {
+  const lines = [`search coverage: ${c.total.tested}/${c.total.params} params tested (${c.total.percent} %)${c.selectedTypes ? ` — types ${c.selectedTypes.join(',')}` : ''}`];
+  for (const [type, t] of Object.entries(c.byType)) lines.push(`  ${type.padEnd(28)} ${t.tested}/${t.params}`);
+  return lines.join('\n');
+}

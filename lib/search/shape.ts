@@ -1,0 +1,150 @@
+// Searchset shape checks (Bundle type and self link, _count, paging to the end, POST _search, unknown params strict and
+// lenient, _sort, _total) over a small set of Patients with their own tag, so the parallel parameter suites' fixtures
+// never change what these searches see.
+import type { FhirClient, FhirResponse } from '../client/http.ts';
+import { tagQuery, withRunTag, type Coding } from '../fixtures/run-tag.ts';
+import { CheckFailure } from '../verdicts.ts';
+import { minimalResource } from './plant.ts';
+
+export const SHAPE_SIZE = 7;
+const MAX_PAGES = 20;
+/** R5 search.html §3.2.1.5.7 (handling): "strict … the server SHALL return an error for any unknown or unsupported parameter". */
+export const UNKNOWN_PARAM = 'dhp-conformance-unknown-param';
+
+export interface ShapeFixture {
+  tag: Coding;
+  /** id → birthDate */
+  planted: Map<string, string>;
+}
+
+/** Seven Patients, birth dates out of order, created in one transaction with a shape-only tag (and the run tag). */
+export async function plantShape(client: FhirClient, runTag: Coding): Promise<ShapeFixture> {
+  // Its own system AND code: a server that ignores token systems must not mix these up with the run tag.
+  const tag = { system: `${runTag.system}/search-shape`, code: `${runTag.code}-shape` };
+  const births = ['1990-05-01', '1971-02-11', '2003-12-30', '1985-07-19', '1999-01-01', '1962-09-09', '2010-03-03'].slice(0, SHAPE_SIZE);
+  const entry = births.map((birthDate, i) => ({
+    fullUrl: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    resource: withRunTag(withRunTag<Record<string, any>>({ ...minimalResource('Patient', { unique: `${runTag.code}shape${i}`, target: (t) => `${t[0]}/none` }), birthDate }, runTag), tag),
+    request: { method: 'POST', url: 'Patient' },
+  }));
+  const res = await client.transaction({ resourceType: 'Bundle', type: 'transaction', entry }, { accept: 'any' });
+  if (res.status >= 300) throw new Error(`planting the searchset fixture failed (${res.status}): ${res.text.slice(0, 300)}`);
+  const planted = new Map<string, string>();
+  (res.body.entry ?? []).forEach((e: { response?: { location?: string } }, i: number) => {
+    const m = /Patient\/([^/]+)/.exec(e.response?.location ?? '');
+    if (m) planted.set(m[1]!, births[i]!);
+  });
+  return { tag, planted };
+}
+
+const links = (b: any) => new Map<string, string>((b?.link ?? []).map((l: { relation: string; url: string }) => [l.relation, l.url]));
+const ids = (b: any): string[] => (b?.entry ?? []).filter((e: any) => (e.search?.mode ?? 'match') === 'match').map((e: any) => e.resource?.id);
+
+function expectSearchset(res: FhirResponse, what: string): void {
+  if (res.status !== 200) throw new CheckFailure(`${what} answered ${res.status}, expected 200 with a searchset: ${res.text.slice(0, 200)}`, 'wrong');
+  if (res.body?.resourceType !== 'Bundle' || res.body.type !== 'searchset') {
+    throw new CheckFailure(`${what}: expected a Bundle of type searchset, received ${res.body?.resourceType} ${res.body?.type ?? ''}`, 'wrong');
+  }
+}
+
+const search = (c: FhirClient, f: ShapeFixture, extra: [string, string][] = [], headers?: Record<string, string>) =>
+  c.search('Patient', [['_tag', tagQuery(f.tag)], ...extra], { accept: 'any', headers });
+
+function sameSet(a: Iterable<string>, b: Iterable<string>): boolean {
+  const x = new Set(a), y = new Set(b);
+  return x.size === y.size && [...x].every((v) => y.has(v));
+}
+
+export async function checkSearchsetBundle(c: FhirClient, f: ShapeFixture): Promise<void> {
+  const res = await search(c, f);
+  expectSearchset(res, 'Patient?_tag=…');
+  const self = links(res.body).get('self');
+  if (!self) throw new CheckFailure('the searchset has no self link (R5: "the server SHALL return a self link")', 'wrong');
+  if (!sameSet(ids(res.body), f.planted.keys())) throw new CheckFailure(`expected the ${f.planted.size} tagged Patients, received ${ids(res.body).length}`, 'wrong');
+}
+
+export async function checkCount(c: FhirClient, f: ShapeFixture): Promise<void> {
+  const res = await search(c, f, [['_count', '2']]);
+  expectSearchset(res, 'Patient?_count=2');
+  const n = ids(res.body).length;
+  if (n > 2) throw new CheckFailure(`_count=2 returned ${n} entries on one page`, 'wrong', 2, n);
+  if (n === 0) throw new CheckFailure(`_count=2 returned no entries although ${f.planted.size} match`, 'wrong', 2, n);
+  if (!links(res.body).get('next')) throw new CheckFailure('_count=2 with more matches gave no next link', 'wrong');
+}
+
+/** Follows next links from a first page; returns the ids in page order (duplicates kept, so they can be reported). */
+export async function collectPages(c: FhirClient, first: FhirResponse): Promise<{ ids: string[]; pages: number }> {
+  let res = first;
+  const all: string[] = [];
+  let pages = 0;
+  const seen = new Set<string>();
+  while (pages < MAX_PAGES) {
+    expectSearchset(res, `page ${pages + 1}`);
+    all.push(...ids(res.body));
+    pages++;
+    const next = links(res.body).get('next');
+    if (!next) break;
+    if (seen.has(next)) throw new CheckFailure(`next link repeats (${next}): paging never ends`, 'wrong');
+    seen.add(next);
+    res = await c.request('GET', next, { accept: 'any' });
+  }
+  if (pages >= MAX_PAGES) throw new CheckFailure(`paging did not end within ${MAX_PAGES} pages`, 'wrong');
+  return { ids: all, pages };
+}
+
+export async function checkPaging(c: FhirClient, f: ShapeFixture): Promise<void> {
+  const { ids: got, pages } = await collectPages(c, await search(c, f, [['_count', '2']]));
+  const dups = got.filter((id, i) => got.indexOf(id) !== i);
+  const missing = [...f.planted.keys()].filter((id) => !got.includes(id));
+  if (dups.length || missing.length || got.length !== f.planted.size) {
+    throw new CheckFailure(`paging with _count=2 over ${f.planted.size} matches (${pages} pages): ${dups.length} duplicates (${dups.join(', ')}), ${missing.length} missing`, 'wrong');
+  }
+}
+
+export async function checkPostSearch(c: FhirClient, f: ShapeFixture): Promise<void> {
+  const params: [string, string][] = [['_tag', tagQuery(f.tag)], ['birthdate', 'ge1980-01-01']];
+  const get = await c.search('Patient', params, { accept: 'any' });
+  const post = await c.request('POST', 'Patient/_search', { form: new URLSearchParams(params), accept: 'any' });
+  expectSearchset(get, 'GET Patient?birthdate=ge1980-01-01');
+  expectSearchset(post, 'POST Patient/_search');
+  const want = [...f.planted].filter(([, b]) => b >= '1980-01-01').map(([id]) => id);
+  if (!sameSet(ids(post.body), ids(get.body))) throw new CheckFailure(`POST _search returned ${ids(post.body).length} ids, GET ${ids(get.body).length}: they differ`, 'wrong');
+  if (!sameSet(ids(get.body), want)) throw new CheckFailure(`birthdate=ge1980-01-01 returned ${ids(get.body).length}, expected ${want.length}`, 'wrong');
+}
+
+export async function checkUnknownStrict(c: FhirClient, f: ShapeFixture): Promise<void> {
+  const res = await search(c, f, [[UNKNOWN_PARAM, 'x']], { prefer: 'handling=strict' });
+  if (res.status !== 400) throw new CheckFailure(`an unknown parameter under Prefer: handling=strict answered ${res.status}, expected 400`, 'wrong', 400, res.status);
+  if (res.body?.resourceType !== 'OperationOutcome') throw new CheckFailure('the 400 carries no OperationOutcome', 'wrong');
+}
+
+export async function checkUnknownLenient(c: FhirClient, f: ShapeFixture): Promise<void> {
+  for (const headers of [undefined, { prefer: 'handling=lenient' }]) {
+    const res = await search(c, f, [[UNKNOWN_PARAM, 'x']], headers);
+    expectSearchset(res, `unknown parameter${headers ? ' (handling=lenient)' : ''}`);
+    if (!sameSet(ids(res.body), f.planted.keys())) throw new CheckFailure('an unknown parameter was not ignored: the result differs from the search without it', 'wrong');
+    const self = links(res.body).get('self');
+    if (self && new URL(self).searchParams.has(UNKNOWN_PARAM)) throw new CheckFailure('the self link keeps the ignored unknown parameter (R5: it SHALL reflect only the parameters used)', 'wrong');
+  }
+}
+
+export async function checkSort(c: FhirClient, f: ShapeFixture): Promise<void> {
+  for (const [key, desc] of [['birthdate', false], ['-birthdate', true]] as const) {
+    const res = await search(c, f, [['_sort', key]]);
+    expectSearchset(res, `_sort=${key}`);
+    const got = ids(res.body).map((id) => f.planted.get(id) ?? '?');
+    const want = [...f.planted.values()].sort();
+    if (desc) want.reverse();
+    if (got.join() !== want.join()) throw new CheckFailure(`_sort=${key}: birth dates came back as ${got.join(' ')}, expected ${want.join(' ')}`, 'wrong');
+  }
+  const res = await search(c, f, [['_sort', '_lastUpdated']]);
+  expectSearchset(res, '_sort=_lastUpdated');
+  const lu = (res.body.entry ?? []).map((e: any) => Date.parse(e.resource?.meta?.lastUpdated ?? ''));
+  if (lu.some((t: number, i: number) => i > 0 && t < lu[i - 1])) throw new CheckFailure('_sort=_lastUpdated: meta.lastUpdated is not ascending', 'wrong');
+}
+
+export async function checkTotal(c: FhirClient, f: ShapeFixture): Promise<void> {
+  const res = await search(c, f, [['_total', 'accurate'], ['_count', '2']]);
+  expectSearchset(res, '_total=accurate');
+  if (res.body.total !== f.planted.size) throw new CheckFailure(`_total=accurate: Bundle.total is ${res.body.total}, expected ${f.planted.size}`, 'wrong', f.planted.size, res.body.total);
+}

@@ -1,0 +1,93 @@
+// Generates the search suite from the matrix: one describe per resource type, one capabilityTest per labelled
+// sub-check of every search param (all with the param's capability id `search:<Type>:<name>`), planting in beforeAll
+// and deleting in afterAll. Suite files stay thin: they only say which share of the types they run.
+//
+// DHP_SEARCH_TYPES=Observation,Condition restricts the suite to those types (self-tests, quick local runs).
+import { afterAll, beforeAll, describe } from 'vitest';
+import { checkQuery, capabilityStatement, TypeFixtures, writableTypes } from '../search/fixtures.ts';
+import { formatCoverage, writeCoverage, type ParamCoverage } from '../search/coverage.ts';
+import type { ParamPlan } from '../search/plant.ts';
+import { session } from '../run/session.ts';
+import { CheckFailure } from '../verdicts.ts';
+import { capabilityTest } from './capability.ts';
+
+export function selectedSearchTypes(env: NodeJS.ProcessEnv = process.env): string[] | null {
+  const raw = env.DHP_SEARCH_TYPES?.trim();
+  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : null;
+}
+
+/** Deterministic share of the types for suite file `part` of `parts` (balanced by param count). */
+export function typesOfPart(types: { type: string; params: number }[], part: number, parts: number): string[] {
+  const loads = Array.from({ length: parts }, () => 0);
+  const owner = new Map<string, number>();
+  for (const t of [...types].sort((a, b) => b.params - a.params || a.type.localeCompare(b.type))) {
+    const i = loads.indexOf(Math.min(...loads));
+    loads[i]! += t.params;
+    owner.set(t.type, i + 1);
+  }
+  return types.filter((t) => owner.get(t.type) === part).map((t) => t.type);
+}
+
+const displayValue = (p: ParamPlan, label: string) => `${p.type}?${p.param.name}${label.startsWith(':') ? label.split('=')[0] : ''}=… (${label})`;
+
+export function searchParamSuite(part: number, parts: number): void {
+  const s = session();
+  const selected = selectedSearchTypes();
+  const all = s.matrix.resources.filter((r) => !selected || selected.includes(r.type)).map((r) => ({ type: r.type, params: r.searchParams.length }));
+  const mine = typesOfPart(all, part, parts);
+  const writable = writableTypes(s.matrix, s.gaps);
+  const coverage: ParamCoverage[] = [];
+  const started = Date.now();
+
+  for (const type of mine) {
+    const resource = s.matrix.resources.find((r) => r.type === type)!;
+    describe(`${type} search parameters`, () => {
+      const gap = s.gaps.lookup(`endpoint:${type}`);
+      const fx = new TypeFixtures(resource, writable, s.ctx.tag, s.ctx.runId,
+        gap?.kind === 'not-enabled' ? `the target's expected gap ${gap.ticket ?? ''} says the ${type} endpoint is not enabled: nothing can be planted` : undefined);
+      beforeAll(async () => {
+        if (!s.ctx.target.readOnly) await fx.plant(s.client);
+      }, 600_000);
+      afterAll(async () => {
+        for (const plan of fx.plans) {
+          const problem = plan.status !== 'not-run' && !s.ctx.target.readOnly ? fx.problemFor(plan) : undefined;
+          const generatedProblem = plan.generated && !s.ctx.target.readOnly ? fx.problemFor(plan, 'generated') : undefined;
+          coverage.push({
+            type, name: plan.param.name, capability: plan.param.capability, paramType: plan.param.type,
+            status: plan.status === 'not-run' || problem || s.ctx.target.readOnly ? 'not-run' : 'tested',
+            reason: plan.reason ?? problem?.message ?? (s.ctx.target.readOnly ? 'read-only target' : generatedProblem ? `generated triple not planted: ${generatedProblem.message}` : undefined),
+            where: plan.where, checks: plan.queries.map((q) => q.label), systemDiscriminated: plan.systemDiscriminated,
+          });
+        }
+        if (!s.ctx.target.readOnly) await fx.teardown(s.client, s.matrix);
+      }, 600_000);
+
+      for (const plan of fx.plans) {
+        const cap = plan.param.capability;
+        if (plan.status === 'not-run') {
+          capabilityTest(cap, `${type}?${plan.param.name} is judged by the search suite (not run: ${plan.reason})`, async (c) => {
+            // A type whose endpoint is not there is a failure of its own kind (an expected gap where the target says so).
+            const probe = await c.client.search(type, [['_count', '1']], { accept: 'any' });
+            if (probe.status === 404) throw new CheckFailure(`${type} search answered 404: the endpoint is not enabled`, 'not-enabled');
+            c.notRun(plan.reason ?? 'not plantable');
+          }, { writes: true });
+          continue;
+        }
+        for (const sub of plan.queries) {
+          capabilityTest(cap, `${displayValue(plan, sub.label)} returns exactly the planted resources that match`, async (c) => {
+            const problem = fx.problemFor(plan, sub.triple);
+            if (problem?.kind === 'not-enabled') throw new CheckFailure(problem.message, 'not-enabled');
+            if (problem) c.notRun(problem.message);
+            await checkQuery(c.client, fx, plan, sub, s.ctx.tag);
+          }, { writes: true });
+        }
+      }
+    });
+  }
+
+  afterAll(async () => {
+    await capabilityStatement(s.client);
+    const merged = writeCoverage(s.ctx.runDir, `part-${part}-of-${parts}`, coverage, s.matrix, selected);
+    console.log(`${formatCoverage(merged)}\n(search suite part ${part}/${parts}: ${mine.length} types in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  });
+}

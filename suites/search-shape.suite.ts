@@ -1,0 +1,45 @@
+// The searchset itself: Bundle type and self link, _count, paging to the end, POST _search, unknown parameters
+// (strict and lenient), _sort and _total — over seven Patients with a tag of their own.
+import { afterAll, beforeAll, describe } from 'vitest';
+import { CreatedResources } from '../lib/fixtures/teardown.ts';
+import { session } from '../lib/run/session.ts';
+import * as shape from '../lib/search/shape.ts';
+import { capabilityTest } from '../lib/vitest/capability.ts';
+
+const CHECKS: [capability: string, title: string, check: (c: Parameters<typeof shape.checkPaging>[0], f: shape.ShapeFixture) => Promise<void>][] = [
+  ['search:searchset-bundle', 'A search answers a Bundle of type searchset with a self link and exactly the matches', shape.checkSearchsetBundle],
+  ['search:count', 'A page holds no more than _count entries and links to the next page', shape.checkCount],
+  ['search:paging', 'next links lead through every match exactly once (_count=2), with no duplicates or gaps', shape.checkPaging],
+  ['search:post-search', 'POST [type]/_search with a form body returns the same resources as GET', shape.checkPostSearch],
+  ['search:unknown-param-strict', 'An unknown parameter under Prefer: handling=strict answers 400 with an OperationOutcome', shape.checkUnknownStrict],
+  ['search:unknown-param-lenient', 'An unknown parameter is ignored (same results) and left out of the self link', shape.checkUnknownLenient],
+  ['search:sort', '_sort orders by a date parameter (both directions) and by _lastUpdated', shape.checkSort],
+  ['search:total', '_total=accurate gives Bundle.total equal to the number of matches', shape.checkTotal],
+];
+
+describe('searchset shape', () => {
+  const s = session();
+  const created = new CreatedResources();
+  let fixture: shape.ShapeFixture | undefined;
+  let failure: Error | undefined;
+
+  beforeAll(async () => {
+    if (s.ctx.target.readOnly) return;
+    try {
+      fixture = await shape.plantShape(s.client, s.ctx.tag);
+      for (const id of fixture.planted.keys()) created.add('Patient', id);
+    } catch (e) {
+      failure = e as Error;
+    }
+  });
+  afterAll(async () => {
+    await created.deleteAll(s.client, s.matrix);
+  });
+
+  for (const [capability, title, check] of CHECKS) {
+    capabilityTest(capability, title, async (c) => {
+      if (failure) throw failure;
+      await check(c.client, fixture!);
+    }, { writes: true });
+  }
+});

@@ -1,0 +1,28 @@
+// Self-test: the playground profile reproduces exactly the API access page's unfiltered search rows (and the
+// not-enabled endpoints), the search suite reports them as expected gaps, and the "do filter" rows pass.
+import { expect, test } from 'vitest';
+import { loadMatrix } from '../lib/matrix/load.ts';
+import { idsWith, runCli } from './support/run-cli.ts';
+
+const UNFILTERED = [
+  'search:Observation:date', 'search:Condition:onset-date', 'search:Procedure:date', 'search:Immunization:date',
+  'search:Specimen:collected', 'search:AdverseEvent:date', 'search:PlanDefinition:date',
+  'search:Practitioner:qualification-code', 'search:Organization:partof', 'search:Procedure:status',
+  'search:PlanDefinition:context-type-value',
+];
+const NOT_ENABLED = ['AuditEvent', 'Consent', 'Provenance', 'DocumentReference'];
+const CONFIRMED = ['search:Condition:recorded-date', 'search:Encounter:date', 'search:EpisodeOfCare:date'];
+const TYPES = [...new Set([...UNFILTERED, ...CONFIRMED].map((id) => id.split(':')[1]!)), ...NOT_ENABLED];
+
+test('playground profile: exactly the unfiltered rows and the not-enabled endpoints come out expected-gap', async () => {
+  const run = await runCli(['run', '--profile', 'playground', '--suite', 'search'], { DHP_SEARCH_TYPES: TYPES.join(',') });
+  expect(run.results, run.stderr.slice(-2000)).toBeDefined();
+  const { matrix } = loadMatrix();
+  const notEnabled = matrix.resources.filter((r) => NOT_ENABLED.includes(r.type)).flatMap((r) => r.searchParams.map((p) => p.capability));
+  const gaps = idsWith(run.results, 'expected-gap').filter((id) => id.startsWith('search:'));
+  expect(gaps).toEqual([...new Set([...UNFILTERED, ...notEnabled])].sort());
+  expect(idsWith(run.results, 'fail', 'error', 'gap-closed')).toEqual([]);
+  for (const id of CONFIRMED) expect(run.results!.capabilities.find((c) => c.id === id)?.verdict, id).toBe('pass');
+  // The unfiltered rows fail as "unfiltered" (the gap kind), not as wrong filtering.
+  for (const id of UNFILTERED) expect(run.results!.capabilities.find((c) => c.id === id)?.reason, id).toMatch(/unfiltered/);
+}, 600_000);
