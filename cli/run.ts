@@ -15,6 +15,7 @@ import { buildResults, EXIT, type Results } from '../lib/report/results.ts';
 import type { RunContext } from '../lib/run/context.ts';
 import ChecksReporter, { type CheckRecord } from '../lib/vitest/checks-reporter.ts';
 import { runReporters } from '../lib/vitest/reporters.ts';
+import type { SearchCoverage } from '../lib/search/coverage.ts';
 import { startServer, type RunningServer } from '../server/index.ts';
 import { parseFaults } from '../server/faults.ts';
 
@@ -104,10 +105,12 @@ export async function run(o: RunOptions): Promise<number> {
 
     const checksFile = join(runDir, 'checks.json');
     const checks = existsSync(checksFile) ? (JSON.parse(readFileSync(checksFile, 'utf8')) as CheckRecord[]) : [];
+    const coverageFile = join(runDir, 'search-coverage.json');
+    const searchCoverage = existsSync(coverageFile) ? (JSON.parse(readFileSync(coverageFile, 'utf8')) as SearchCoverage) : undefined;
     const results = buildResults({
       runId, harness: harnessInfo(), matrix, matrixSha256: sha256,
       target: { name: target.name, baseUrl: target.baseUrl!, profile: target.profile, readOnly: target.readOnly, embedded: target.embedded, faults: server?.faults },
-      gaps: target.gaps, suites, strictGaps: !!o.strictGaps, shard: o.shard, startedAt, checks,
+      gaps: target.gaps, suites, strictGaps: !!o.strictGaps, shard: o.shard, startedAt, checks, searchCoverage,
     });
     writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     if (!o.outDir) publishLatest(runDir);
@@ -150,6 +153,8 @@ function printSummary(r: Results, runDir: string): void {
   console.log('\n── dhp-conformance summary ──────────────────────────────');
   for (const [suite, counts] of Object.entries(r.bySuite)) console.log(`  ${suite.padEnd(14)} ${line(counts)}`);
   console.log(`  ${'total'.padEnd(14)} ${line(r.summary)} (${r.capabilities.length} capabilities)`);
+  const cov = r.coverage?.search.total;
+  if (cov) console.log(`  search coverage: ${cov.tested}/${cov.params} parameters judged (${cov.percent} %); the rest, with reasons, in search-coverage.json`);
   const bad = r.capabilities.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
   for (const c of bad.slice(0, 25)) console.log(`  ✗ ${c.id} [${c.verdict}] ${c.reason?.split('\n')[0]?.slice(0, 160) ?? ''}`);
   if (bad.length > 25) console.log(`  … and ${bad.length - 25} more in results.json`);

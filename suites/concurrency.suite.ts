@@ -1,26 +1,22 @@
 // Concurrency (API access page, "Concurrency"): optimistic locking with weak ETags and If-Match.
 // Thin: the read-modify-write client, ETag parsing and the outcome checks live in lib/fhir/.
 import fc from 'fast-check';
-import { afterAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { describeExchange } from '../lib/fhir/exchange.ts';
 import { etagVersion, parseETag } from '../lib/fhir/etag.ts';
 import { describeOutcome, hasErrorIssue } from '../lib/fhir/operation-outcome.ts';
 import { barrier, ifMatchFor, readModifyWrite, versionOf } from '../lib/fhir/optimistic-lock.ts';
 import { createFixture, once } from '../lib/fixtures/create.ts';
 import { bodyWeight, patientSalim, type Json } from '../lib/fixtures/personas.ts';
-import { CreatedResources } from '../lib/fixtures/teardown.ts';
 import { assertProperty } from '../lib/property/run.ts';
 import { session } from '../lib/run/session.ts';
+import { deletedAfterAll } from '../lib/vitest/teardown.ts';
 import { capabilityTest, type Check } from '../lib/vitest/capability.ts';
 import { CheckFailure } from '../lib/verdicts.ts';
 
 const s = session();
-const created = new CreatedResources();
+const created = deletedAfterAll(s);
 const writes = { writes: true } as const;
-afterAll(async () => {
-  const left = await created.deleteAll(s.client, s.matrix);
-  if (left.length) console.warn(`teardown: could not delete ${left.join(', ')} (the run tag lets \`dhp-conformance cleanup\` sweep them)`);
-});
 
 const patient = once(() => createFixture(s.client, patientSalim(), s.ctx.tag, created));
 

@@ -1,7 +1,7 @@
 // Transactions (API access page, "Transactions"): all-or-nothing Bundles, urn:uuid resolution, PUT entries.
 // Every Bundle carries the run tag and a marker tag of its own, so "none of its entries exist" is an exact search.
 import fc from 'fast-check';
-import { afterAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import type { FhirClient, FhirResponse } from '../lib/client/http.ts';
 import { weakETag } from '../lib/fhir/etag.ts';
 import { describeExchange } from '../lib/fhir/exchange.ts';
@@ -11,20 +11,16 @@ import { versionOf } from '../lib/fhir/optimistic-lock.ts';
 import { unresolvedReferences } from '../lib/fhir/urn-uuid.ts';
 import { createFixture, once } from '../lib/fixtures/create.ts';
 import { patientSalim, type Json } from '../lib/fixtures/personas.ts';
-import { CreatedResources } from '../lib/fixtures/teardown.ts';
 import { bundleOf, countFound, exampleTransaction, findMarked, generatedTransaction, listFound, putEntry, type BuiltTransaction } from '../lib/fixtures/transaction.ts';
 import { assertProperty } from '../lib/property/run.ts';
 import { session } from '../lib/run/session.ts';
+import { deletedAfterAll } from '../lib/vitest/teardown.ts';
 import { capabilityTest } from '../lib/vitest/capability.ts';
 import { CheckFailure } from '../lib/verdicts.ts';
 
 const s = session();
-const created = new CreatedResources();
+const created = deletedAfterAll(s);
 const writes = { writes: true } as const;
-afterAll(async () => {
-  const left = await created.deleteAll(s.client, s.matrix);
-  if (left.length) console.warn(`teardown: could not delete ${left.join(', ')} (the run tag lets \`dhp-conformance cleanup\` sweep them)`);
-});
 
 const patient = once(() => createFixture(s.client, patientSalim(), s.ctx.tag, created));
 

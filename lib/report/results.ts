@@ -1,6 +1,7 @@
 // results.json: one verdict per capability id of the matrix, derived from the checks that ran. The
 // dashboard, the vendor certificate and the Allure report all join on capability ids from here.
 import type { CheckRecord } from '../vitest/checks-reporter.ts';
+import type { SearchCoverage } from '../search/coverage.ts';
 import type { Capability, ExpectedGap, Matrix } from '../matrix/types.ts';
 import { GapBook } from '../matrix/gaps.ts';
 import { VERDICTS, worst, type Verdict } from '../verdicts.ts';
@@ -37,6 +38,8 @@ export interface Results {
   capabilities: CapabilityResult[];
   /** Checks that named no capability of the matrix (a suite bug): listed, never dropped. */
   unmapped: CheckRecord[];
+  /** Search parameters judged / in the matrix (details and not-run reasons in search-coverage.json). */
+  coverage?: { search: Pick<SearchCoverage, 'total' | 'byType' | 'selectedTypes'> };
 }
 
 export const EXIT = { conformant: 0, failures: 1, usage: 2, gapClosed: 3 } as const;
@@ -55,6 +58,7 @@ export interface BuildInput {
   shard?: string;
   startedAt: string;
   checks: CheckRecord[];
+  searchCoverage?: SearchCoverage;
 }
 
 export function buildResults(i: BuildInput): Results {
@@ -96,5 +100,6 @@ export function buildResults(i: BuildInput): Results {
     startedAt: i.startedAt, finishedAt: new Date().toISOString(),
     exitCode: outcome === 'failures' ? EXIT.failures : outcome === 'gap-closed' ? EXIT.gapClosed : EXIT.conformant,
     outcome, summary, bySuite, capabilities, unmapped,
+    ...(i.searchCoverage && { coverage: { search: { total: i.searchCoverage.total, byType: i.searchCoverage.byType, selectedTypes: i.searchCoverage.selectedTypes } } }),
   };
 }
