@@ -1,4 +1,4 @@
-// dhp-conformance: the command line. Exit codes: 0 conformant (expected gaps allowed), 1 failures,
+// dhp-conformance: the command line. Exit codes: 0 conformant (expected gaps allowed), 1 failures (or nothing verified),
 // 2 usage or configuration error, 3 a gap closed under --strict-gaps (the matrix needs updating).
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/config/target.ts';
@@ -23,7 +23,7 @@ commands:
   cleanup   delete what crashed runs left behind: --target <name|url> [--run-id <id>]
 
 faults: ${FAULTS.map((f) => f.name).join(', ')}
-exit codes: 0 conformant, 1 failures, 2 usage/config error, 3 gap closed under --strict-gaps`;
+exit codes: 0 conformant, 1 failures or nothing verified, 2 usage/config error, 3 gap closed under --strict-gaps`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

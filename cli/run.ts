@@ -15,7 +15,7 @@ import { buildResults, EXIT, type Results } from '../lib/report/results.ts';
 import type { RunContext } from '../lib/run/context.ts';
 import ChecksReporter, { type CheckRecord } from '../lib/vitest/checks-reporter.ts';
 import { runReporters } from '../lib/vitest/reporters.ts';
-import type { SearchCoverage } from '../lib/search/coverage.ts';
+import { mergeParts, readCoverage } from '../lib/search/coverage.ts';
 import { startServer, type RunningServer } from '../server/index.ts';
 import { parseFaults } from '../server/faults.ts';
 
@@ -105,8 +105,8 @@ export async function run(o: RunOptions): Promise<number> {
 
     const checksFile = join(runDir, 'checks.json');
     const checks = existsSync(checksFile) ? (JSON.parse(readFileSync(checksFile, 'utf8')) as CheckRecord[]) : [];
-    const coverageFile = join(runDir, 'search-coverage.json');
-    const searchCoverage = existsSync(coverageFile) ? (JSON.parse(readFileSync(coverageFile, 'utf8')) as SearchCoverage) : undefined;
+    const partial = readCoverage(runDir);
+    const searchCoverage = partial && mergeParts(runDir, matrix, partial.selectedTypes);
     const results = buildResults({
       runId, harness: harnessInfo(), matrix, matrixSha256: sha256,
       target: { name: target.name, baseUrl: target.baseUrl!, profile: target.profile, readOnly: target.readOnly, embedded: target.embedded, faults: server?.faults },
@@ -160,7 +160,7 @@ function printSummary(r: Results, runDir: string): void {
   if (bad.length > 25) console.log(`  … and ${bad.length - 25} more in results.json`);
   for (const c of r.capabilities.filter((x) => x.verdict === 'gap-closed')) console.log(`  ★ gap closed: ${c.id}`);
   const rel = runDir.startsWith(process.cwd()) ? relative(process.cwd(), runDir) || '.' : runDir;
-  if (!r.capabilities.some((c) => c.checks.length)) console.log('\n  no check ran: nothing was verified');
+  if (r.outcome === 'nothing-verified') console.log('\n  every check was not-run: nothing was verified');
   console.log(`\n  outcome: ${r.outcome} (exit ${r.exitCode})`);
   console.log(`  results: ${join(rel, 'results.json')}`);
   console.log(`  junit:   ${join(rel, 'junit.xml')}`);

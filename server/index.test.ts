@@ -51,13 +51,17 @@ describe('startServer', () => {
     const { tmpdir } = await import('node:os');
     const dbPath = `${mkdtempSync(`${tmpdir()}/dhp-`)}/dhp.sqlite`;
     const first = await startServer({ quiet: true, dbPath, auth: false });
-    const created = await fetch(`${first.baseUrl}/Patient`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/fhir+json' },
-      body: JSON.stringify({ resourceType: 'Patient', identifier: [{ value: 'persisted' }] }),
-    });
-    const { id } = (await created.json()) as { id: string };
-    await first.close();
+    let id: string;
+    try {
+      const created = await fetch(`${first.baseUrl}/Patient`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/fhir+json' },
+        body: JSON.stringify({ resourceType: 'Patient', identifier: [{ value: 'persisted' }] }),
+      });
+      ({ id } = (await created.json()) as { id: string });
+    } finally {
+      await first.close();
+    }
     const second = await startServer({ quiet: true, dbPath, auth: false });
     try {
       expect((await fetch(`${second.baseUrl}/Patient/${id}`)).status).toBe(200);
@@ -80,24 +84,29 @@ describe('serveMain', () => {
     );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    await new Promise<void>((ok, ko) => {
-      const timer = setTimeout(() => ko(new Error(`no output: ${out}`)), 20_000);
-      child.stdout.on('data', () => {
-        if (out.includes('client_secret')) {
-          clearTimeout(timer);
-          ok();
-        }
+    // A failed expectation must not leave the server running.
+    const exited = once(child, 'exit');
+    try {
+      await new Promise<void>((ok, ko) => {
+        const timer = setTimeout(() => ko(new Error(`no output: ${out}`)), 20_000);
+        child.stdout.on('data', () => {
+          if (out.includes('client_secret')) {
+            clearTimeout(timer);
+            ok();
+          }
+        });
       });
-    });
-    expect(out).toMatch(/FHIR base URL: http:\/\/127\.0\.0\.1:\d+\/fhir/);
-    expect(out).toMatch(/Token URL: +http:\/\/127\.0\.0\.1:\d+\/oauth\/token/);
-    expect(out).toContain(`client_id:     ${DEFAULT_CLIENT_ID}`);
-    expect(out).toContain('playground, faults: strong-etag');
-    const base = /FHIR base URL: (\S+)/.exec(out)![1];
-    const meta = await fetch(`${base}/metadata`);
-    expect(meta.status).toBe(200);
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
+      expect(out).toMatch(/FHIR base URL: http:\/\/127\.0\.0\.1:\d+\/fhir/);
+      expect(out).toMatch(/Token URL: +http:\/\/127\.0\.0\.1:\d+\/oauth\/token/);
+      expect(out).toContain(`client_id:     ${DEFAULT_CLIENT_ID}`);
+      expect(out).toContain('playground, faults: strong-etag');
+      const base = /FHIR base URL: (\S+)/.exec(out)![1];
+      const meta = await fetch(`${base}/metadata`);
+      expect(meta.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await exited;
     expect(code).toBe(0);
   });
 

@@ -168,6 +168,10 @@ describe('Frontend applications authorize users with the authorization code gran
     if (outcome.kind === 'redirected' && outcome.url.searchParams.has('code')) {
       throw new CheckFailure(`a request with an unregistered redirect_uri produced a code; steps: ${outcome.trace.join(' → ')}`, 'wrong');
     }
+    // A server error is not a refusal: RFC 6749 §3.1.2.4 wants the resource owner informed of the error.
+    if (outcome.kind === 'stopped' && outcome.status >= 500) {
+      throw new CheckFailure(`the authorization endpoint failed (${outcome.status}) instead of refusing the unregistered redirect_uri with an error page; steps: ${outcome.trace.join(' → ')}`, 'wrong');
+    }
   });
 
   capabilityTest('auth:redirect-uri-exact', 'A code exchanged with a redirect_uri other than the one it was issued for is rejected with invalid_grant', async (c) => {

@@ -92,6 +92,10 @@ describe('If someone else changed the resource since you read it, the write is r
 
   capabilityTest('concurrency:stale-write-no-change', 'PUT with a stale If-Match returns 412 and leaves the resource unchanged', async (c) => {
     const { before, after, stale } = await staleWrite(c);
+    // Two reads that carry nothing would compare equal: the read before must show the setup's write.
+    if (versionOf(before) === undefined || before.body?.valueQuantity?.value !== 2) {
+      throw new CheckFailure(`setup: after the update a read should carry a version and value 2: ${describeExchange(before)}`, 'wrong');
+    }
     const was = { version: before.body?.meta?.versionId, value: before.body?.valueQuantity?.value };
     const now = { version: after.body?.meta?.versionId, value: after.body?.valueQuantity?.value };
     if (was.version !== now.version || was.value !== now.value) {
@@ -107,7 +111,9 @@ describe('The platform requires If-Match on every update', () => {
     const u = await c.client.update(withValue(r.body, 7), undefined, { accept: 'any' });
     if (u.status !== 412) throw new CheckFailure(`PUT without If-Match should answer 412: ${describeExchange(u)}`, 'wrong', 412, u.status);
     const after = await read(c, id);
-    if (after.body?.meta?.versionId !== r.body?.meta?.versionId) throw new CheckFailure('a PUT rejected for its missing If-Match must not change the resource', 'wrong');
+    if (versionOf(after) === undefined || versionOf(after) !== versionOf(r) || after.body?.valueQuantity?.value !== r.body?.valueQuantity?.value) {
+      throw new CheckFailure(`a PUT rejected for its missing If-Match must not change the resource: version ${versionOf(r)} → ${versionOf(after)}, value ${r.body?.valueQuantity?.value} → ${after.body?.valueQuantity?.value}`, 'wrong');
+    }
   }, writes);
 });
 

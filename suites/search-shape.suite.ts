@@ -1,10 +1,10 @@
 // The searchset itself: Bundle type and self link, _count, paging to the end, POST _search, unknown parameters
 // (strict and lenient), _sort and _total — over seven Patients with a tag of their own.
-import { afterAll, beforeAll, describe } from 'vitest';
-import { CreatedResources } from '../lib/fixtures/teardown.ts';
+import { beforeAll, describe } from 'vitest';
 import { session } from '../lib/run/session.ts';
 import * as shape from '../lib/search/shape.ts';
 import { capabilityTest } from '../lib/vitest/capability.ts';
+import { deletedAfterAll } from '../lib/vitest/teardown.ts';
 
 const CHECKS: [capability: string, title: string, check: (c: Parameters<typeof shape.checkPaging>[0], f: shape.ShapeFixture) => Promise<void>][] = [
   ['search:searchset-bundle', 'A search answers a Bundle of type searchset with a self link and exactly the matches', shape.checkSearchsetBundle],
@@ -19,21 +19,17 @@ const CHECKS: [capability: string, title: string, check: (c: Parameters<typeof s
 
 describe('searchset shape', () => {
   const s = session();
-  const created = new CreatedResources();
+  const created = deletedAfterAll(s);
   let fixture: shape.ShapeFixture | undefined;
   let failure: Error | undefined;
 
   beforeAll(async () => {
     if (s.ctx.target.readOnly) return;
     try {
-      fixture = await shape.plantShape(s.client, s.ctx.tag);
-      for (const id of fixture.planted.keys()) created.add('Patient', id);
+      fixture = await shape.plantShape(s.client, s.ctx.tag, created);
     } catch (e) {
       failure = e as Error;
     }
-  });
-  afterAll(async () => {
-    await created.deleteAll(s.client, s.matrix);
   });
 
   for (const [capability, title, check] of CHECKS) {

@@ -87,8 +87,13 @@ describe('request.method PUT updates a resource (request.url Type/id)', () => {
   capabilityTest('transaction:put-entries', 'PUT entries with request.ifMatch update their resources and bump their versions', async (c) => {
     const tx = generatedTransaction((await patient()).ref, s.ctx.tag, 3, undefined);
     const first = await submitOk(c.client, tx);
-    const observations = (first.body.entry as Json[]).map((e) => parseLocation(e.response?.location)).filter((l) => l?.type === 'Observation');
+    const observations = ((first.body.entry ?? []) as Json[]).map((e) => parseLocation(e.response?.location)).filter((l) => l?.type === 'Observation');
+    // Without the Observations to update, the PUT transaction below would be empty and prove nothing.
+    const sent = tx.bundle.entry.filter((e) => e.resource.resourceType === 'Observation').length;
+    if (observations.length !== sent) throw new CheckFailure(`setup: the transaction-response should locate the ${sent} Observations created, locates ${observations.length}: ${describeExchange(first)}`, 'wrong');
     const current = await Promise.all(observations.map((l) => c.client.read('Observation', l!.id, { accept: 'any' })));
+    const unread = current.find((r) => r.status !== 200);
+    if (unread) throw new CheckFailure(`setup: reading a created Observation should answer 200: ${describeExchange(unread)}`);
     const entries = current.map((r, i) => putEntry({ ...r.body, id: observations[i]!.id, valueQuantity: { ...r.body.valueQuantity, value: 200 + i } }, r.headers.etag ?? weakETag(r.body?.meta?.versionId)));
     const res = await c.client.transaction(bundleOf(entries), { accept: 'any' });
     if (res.status !== 200 || res.body?.type !== 'transaction-response') throw new CheckFailure(`a transaction of PUT entries should answer 200 with a transaction-response: ${describeExchange(res)}`, 'wrong');

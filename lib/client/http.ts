@@ -2,7 +2,7 @@
 // per request, every exchange recorded (redacted) as evidence, GET-only bounded retries with backoff,
 // 429 Retry-After honoured, and transport problems turned into errors that name the request.
 import { Pool, errors as undiciErrors } from 'undici';
-import { redactBody, redactHeaders, redactUrl } from './redact.ts';
+import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
 
 export const FHIR_JSON = 'application/fhir+json';
 
@@ -21,7 +21,8 @@ export type TransportErrorCode = 'timeout' | 'network' | 'html' | 'non-json' | '
 /** A request that produced no usable FHIR answer. Suites report it as verdict `error`, not `fail`. */
 export class TransportError extends Error {
   constructor(readonly code: TransportErrorCode, readonly request: string, detail: string, readonly exchange?: Exchange) {
-    super(`${request}: ${detail}`);
+    // The detail can quote the raw answer (a non-JSON body), which may echo a token.
+    super(redactText(`${request}: ${detail}`));
     this.name = 'TransportError';
   }
 }

@@ -1,6 +1,7 @@
 // urn:uuid references inside a transaction (API access page, Transactions: "Resources within the transaction
 // can reference each other using their urn:uuid: values. The server resolves these to real IDs after processing.")
 import { randomUUID } from 'node:crypto';
+import { parseLocation } from './location.ts';
 
 export const URN_UUID = 'urn:uuid:';
 
@@ -26,8 +27,8 @@ export function referencesIn(value: unknown, path = ''): ReferenceAt[] {
 
 /** `Type/id` of a literal reference (relative, absolute or versioned); undefined for urn:uuid / `#` / others. */
 export function referenceTarget(reference: string): string | undefined {
-  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference);
-  return m ? `${m[1]}/${m[2]}` : undefined;
+  const target = parseLocation(reference);
+  return target && `${target.type}/${target.id}`;
 }
 
 export interface UnresolvedReference { path: string; sent: string; received: string | undefined; expected: string | undefined }

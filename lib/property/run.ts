@@ -8,6 +8,9 @@ import { CheckFailure } from '../verdicts.ts';
 
 export interface PropertyRun { numRuns: number; note?: (text: string) => void; label: string }
 
+/** Below this many completed runs a property cut short by the time limit has shown too little to pass. */
+const MIN_COMPLETED_RUNS = 3;
+
 export function propertySeed(env: NodeJS.ProcessEnv = process.env): number {
   const fixed = Number(env.DHP_FC_SEED);
   return Number.isInteger(fixed) && env.DHP_FC_SEED ? fixed : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
@@ -18,13 +21,16 @@ export async function assertProperty<Ts extends [unknown, ...unknown[]]>(propert
   const line = `fast-check ${o.label}: seed ${seed}, numRuns ${o.numRuns} (replay: DHP_FC_SEED=${seed})`;
   console.log(line);
   o.note?.(line);
-  try {
-    await fc.assert(property, { numRuns: o.numRuns, seed, endOnFailure: false, interruptAfterTimeLimit: 90_000 });
-  } catch (e) {
-    let cause: unknown = e;
+  const details = await fc.check(property, { numRuns: o.numRuns, seed, endOnFailure: false, interruptAfterTimeLimit: 90_000 });
+  if (details.failed) {
+    let cause: unknown = details.errorInstance;
     while (cause && !(cause instanceof TransportError) && (cause as Error).cause) cause = (cause as Error).cause;
     if (cause instanceof TransportError) throw cause;
-    const inner = (e as Error).cause instanceof Error ? `\nCaused by: ${((e as Error).cause as Error).message}` : '';
-    throw new CheckFailure(redactText(`${o.label}: ${(e as Error).message}${inner}`), 'wrong');
+    const inner = details.errorInstance instanceof Error ? `\nCaused by: ${details.errorInstance.message}` : '';
+    throw new CheckFailure(redactText(`${o.label}: ${fc.defaultReportMessage(details) ?? 'property failed'}${inner}`), 'wrong');
+  }
+  // Cut short by the time limit, a property that completed only a run or two has shown too little to pass.
+  if (details.numRuns < Math.min(MIN_COMPLETED_RUNS, o.numRuns)) {
+    throw new CheckFailure(`${o.label}: only ${details.numRuns} of ${o.numRuns} runs completed within the time limit (seed ${seed})`, 'wrong');
   }
 }

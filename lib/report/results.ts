@@ -32,7 +32,8 @@ export interface Results {
   startedAt: string;
   finishedAt: string;
   exitCode: number;
-  outcome: 'conformant' | 'failures' | 'gap-closed';
+  /** nothing-verified: every check was not-run (a read-only target with only write suites, say). */
+  outcome: 'conformant' | 'failures' | 'gap-closed' | 'nothing-verified';
   summary: Record<Verdict, number>;
   bySuite: Record<string, Record<Verdict, number>>;
   capabilities: CapabilityResult[];
@@ -91,14 +92,16 @@ export function buildResults(i: BuildInput): Results {
     (bySuite[c.suite] ??= emptyCounts())[c.verdict]++;
   }
   const broken = summary.fail + summary.error + unmapped.filter((c) => c.verdict === 'fail' || c.verdict === 'error').length;
-  // A run in which no check ran verified nothing: it must not read as conformant.
-  const outcome = broken || i.checks.length === 0 ? 'failures' : i.strictGaps && summary['gap-closed'] ? 'gap-closed' : 'conformant';
+  // A run whose every check was not-run (or that ran none) verified nothing: it must not read as conformant.
+  const verified = i.checks.some((c) => c.verdict !== 'not-run');
+  const outcome: Results['outcome'] = broken ? 'failures' : !verified ? 'nothing-verified'
+    : i.strictGaps && summary['gap-closed'] ? 'gap-closed' : 'conformant';
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION, runId: i.runId, harness: i.harness,
     matrix: { version: i.matrix.matrixVersion, sha256: i.matrixSha256 }, target: i.target,
     options: { suites: i.suites, strictGaps: i.strictGaps, shard: i.shard },
     startedAt: i.startedAt, finishedAt: new Date().toISOString(),
-    exitCode: outcome === 'failures' ? EXIT.failures : outcome === 'gap-closed' ? EXIT.gapClosed : EXIT.conformant,
+    exitCode: outcome === 'failures' || outcome === 'nothing-verified' ? EXIT.failures : outcome === 'gap-closed' ? EXIT.gapClosed : EXIT.conformant,
     outcome, summary, bySuite, capabilities, unmapped,
     ...(i.searchCoverage && { coverage: { search: { total: i.searchCoverage.total, byType: i.searchCoverage.byType, selectedTypes: i.searchCoverage.selectedTypes } } }),
   };

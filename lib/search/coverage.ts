@@ -60,8 +60,20 @@ export function mergeCoverage(matrix: Matrix, parts: ParamCoverage[][], selected
 export function writeCoverage(runDir: string, part: string, mine: ParamCoverage[], matrix: Matrix, selectedTypes: string[] | null): SearchCoverage {
   const dir = join(runDir, 'search-coverage.parts');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${part}.json`), JSON.stringify(mine));
-  const parts = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => {
+  // Atomic, like the merged file: another worker merging now must not read half a part (and drop it).
+  const partTmp = join(dir, `.${part}.${process.pid}.tmp`);
+  writeFileSync(partTmp, JSON.stringify(mine));
+  renameSync(partTmp, join(dir, `${part}.json`));
+  return mergeParts(runDir, matrix, selectedTypes);
+}
+
+/**
+ * Merges every part written so far into search-coverage.json. Workers merge as they finish; the CLI merges once
+ * more after the last worker, so two merges that interleaved cannot leave a part out of the final file.
+ */
+export function mergeParts(runDir: string, matrix: Matrix, selectedTypes: string[] | null): SearchCoverage {
+  const dir = join(runDir, 'search-coverage.parts');
+  const parts = (existsSync(dir) ? readdirSync(dir) : []).filter((f) => f.endsWith('.json')).map((f) => {
     try { return JSON.parse(readFileSync(join(dir, f), 'utf8')) as ParamCoverage[]; } catch { return []; }
   });
   const merged = mergeCoverage(matrix, parts, selectedTypes);

@@ -3,12 +3,14 @@
 // assigned, runs one labelled query with paging and judges it with the oracle (precision + recall).
 import { randomUUID } from 'node:crypto';
 import type { FhirClient } from '../client/http.ts';
+import { parseLocation } from '../fhir/location.ts';
 import { withRunTag, tagQuery, type Coding } from '../fixtures/run-tag.ts';
 import type { GapBook } from '../matrix/gaps.ts';
 import type { Matrix, ResourceCapability } from '../matrix/types.ts';
 import { CheckFailure } from '../verdicts.ts';
 import { assertSearch } from './diagnose.ts';
 import { resourceMatches } from './evaluate.ts';
+import { formatParamName } from './query.ts';
 import { minimalResource, planParam, VARIANTS, type ParamPlan, type PlantContext, type Resolved, type SubQuery, type Variant } from './plant.ts';
 
 const CHUNK = 200;
@@ -185,14 +187,13 @@ export class TypeFixtures {
     }
     const out = (res.body.entry ?? []) as { response?: { location?: string; lastModified?: string; etag?: string } }[];
     entries.forEach((e, i) => {
-      const loc = out[i]?.response?.location ?? '';
-      const m = /([A-Z][A-Za-z]+)\/([^/]+?)(?:\/_history\/([^/]+))?$/.exec(loc);
-      if (!m) return;
-      const ref = `${m[1]}/${m[2]}`;
+      const loc = parseLocation(out[i]?.response?.location);
+      if (!loc) return;
+      const ref = `${loc.type}/${loc.id}`;
       this.refs.set(e.placeholder, ref);
       this.created.push(ref);
       const local = deepReplace(e.resource, this.refs) as Record<string, any>;
-      e.stored = { ...local, id: m[2], meta: { ...local.meta, versionId: m[3] ?? local.meta?.versionId, lastUpdated: out[i]?.response?.lastModified ?? local.meta?.lastUpdated } };
+      e.stored = { ...local, id: loc.id, meta: { ...local.meta, versionId: loc.version ?? local.meta?.versionId, lastUpdated: out[i]?.response?.lastModified ?? local.meta?.lastUpdated } };
     });
     const missing = entries.filter((e) => !e.stored);
     if (missing.length) return { kind: 'rejected', message: `transaction-response lacks a usable location for ${missing.length} entries` };
@@ -291,7 +292,7 @@ export function declares(cs: any, type: string, param: string): boolean | undefi
 export async function checkQuery(client: FhirClient, fx: TypeFixtures, plan: ParamPlan, sub: SubQuery, tag: Coding): Promise<void> {
   const r = fx.resolvedFor(plan, sub.triple);
   const value = sub.value(r);
-  const key = sub.modifier ? `${plan.param.name}:${sub.modifier}` : plan.param.name;
+  const key = formatParamName(plan.param.name, sub.modifier);
   const expected = Object.fromEntries(VARIANTS.map((v) => [v, resourceMatches(r.planted[v], plan.param, value, sub.modifier)])) as Record<Variant, boolean>;
   if (!VARIANTS.some((v) => expected[v]) || VARIANTS.every((v) => expected[v])) {
     throw new Error(`harness: ${key}=${value} does not tell the planted resources apart by the oracle (${JSON.stringify(expected)}); fix the planter`);

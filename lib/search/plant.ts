@@ -5,9 +5,10 @@
 // transaction.
 import fc from 'fast-check';
 import type { SearchParam, SearchParamType } from '../matrix/types.ts';
-import { resourceMatches } from './evaluate.ts';
+import { COMMON_EXPRESSIONS, resourceMatches } from './evaluate.ts';
 import { child, codesOf, isKnownType, requiredChildren, type ElementInfo } from './model.ts';
 import { branches, Unplantable, type Branch, type Step } from './plant-path.ts';
+import { formatComposite } from './query.ts';
 import * as generated from './values.ts';
 
 export type Variant = 'match' | 'second' | 'decoy';
@@ -422,7 +423,7 @@ const SERVER_ASSIGNED: Record<string, string> = { 'Resource.id': 'id', 'Resource
 export function planParam(type: string, param: SearchParam, ctx: PlantContext): ParamPlan {
   const base: ParamPlan = { param, type, status: 'not-run', queries: [] };
   if (param.type === 'special') return { ...base, reason: `${param.name} is a special parameter (${param.name === '_has' ? 'reverse chaining' : 'no FHIRPath'}): the harness has no oracle for it` };
-  const expression = param.expression ?? ({ _id: 'Resource.id', _lastUpdated: 'Resource.meta.lastUpdated', _tag: 'Resource.meta.tag', _security: 'Resource.meta.security', _profile: 'Resource.meta.profile' } as Record<string, string>)[param.name];
+  const expression = param.expression ?? COMMON_EXPRESSIONS[param.name];
   if (!expression) return { ...base, reason: `no FHIRPath expression in the matrix for ${param.name} (source: ${param.expressionSource})` };
   const assigned = SERVER_ASSIGNED[expression.replace(new RegExp(`^(${type}\\.|(?=[a-z]))`), 'Resource.')];
   if (assigned) return sequentialPlan(base, assigned);
@@ -548,7 +549,7 @@ function compositePlan(base: ParamPlan, type: string, param: SearchParam, expres
         if (last) fillCompositeNode(r, chain, ctx);
         resources[v] = r;
       }
-      const value = (v: Variant, r: Resolved) => parts.map((p, i) => p.leaf.component(pick[v][i] ?? 'match', r)).join('$');
+      const value = (v: Variant, r: Resolved) => formatComposite(parts.map((p, i) => p.leaf.component(pick[v][i] ?? 'match', r)));
       return {
         ...base, status: 'planned', resources, where: branchText(br), systemDiscriminated: !!parts[parts.length - 1]!.leaf.systemDecoy,
         queries: [q('a$b', (r) => value('match', r)), q('a$b,a$b (OR)', (r) => `${value('match', r)},${value('second', r)}`)],

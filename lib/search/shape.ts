@@ -3,6 +3,8 @@
 // never change what these searches see.
 import type { FhirClient, FhirResponse } from '../client/http.ts';
 import { tagQuery, withRunTag, type Coding } from '../fixtures/run-tag.ts';
+import type { CreatedResources } from '../fixtures/teardown.ts';
+import { parseLocation } from '../fhir/location.ts';
 import { CheckFailure } from '../verdicts.ts';
 import { minimalResource } from './plant.ts';
 
@@ -18,7 +20,7 @@ export interface ShapeFixture {
 }
 
 /** Seven Patients, birth dates out of order, created in one transaction with a shape-only tag (and the run tag). */
-export async function plantShape(client: FhirClient, runTag: Coding): Promise<ShapeFixture> {
+export async function plantShape(client: FhirClient, runTag: Coding, created: Pick<CreatedResources, 'add'>): Promise<ShapeFixture> {
   // Its own system AND code: a server that ignores token systems must not mix these up with the run tag.
   const tag = { system: `${runTag.system}/search-shape`, code: `${runTag.code}-shape` };
   const births = ['1990-05-01', '1971-02-11', '2003-12-30', '1985-07-19', '1999-01-01', '1962-09-09', '2010-03-03'].slice(0, SHAPE_SIZE);
@@ -30,10 +32,14 @@ export async function plantShape(client: FhirClient, runTag: Coding): Promise<Sh
   const res = await client.transaction({ resourceType: 'Bundle', type: 'transaction', entry }, { accept: 'any' });
   if (res.status >= 300) throw new Error(`planting the searchset fixture failed (${res.status}): ${res.text.slice(0, 300)}`);
   const planted = new Map<string, string>();
-  (res.body.entry ?? []).forEach((e: { response?: { location?: string } }, i: number) => {
-    const m = /Patient\/([^/]+)/.exec(e.response?.location ?? '');
-    if (m) planted.set(m[1]!, births[i]!);
+  (res.body?.entry ?? []).forEach((e: { response?: { location?: string } }, i: number) => {
+    const loc = parseLocation(e.response?.location);
+    if (loc?.type !== 'Patient') return;
+    planted.set(loc.id, births[i]!);
+    created.add('Patient', loc.id);
   });
+  // Every check compares against these ids: with fewer, an empty or short searchset would pass.
+  if (planted.size !== births.length) throw new Error(`planting the searchset fixture: the transaction-response names ${planted.size} of the ${births.length} Patients created (${res.status}): ${res.text.slice(0, 300)}`);
   return { tag, planted };
 }
 
@@ -73,23 +79,20 @@ export async function checkCount(c: FhirClient, f: ShapeFixture): Promise<void> 
 }
 
 /** Follows next links from a first page; returns the ids in page order (duplicates kept, so they can be reported). */
-export async function collectPages(c: FhirClient, first: FhirResponse): Promise<{ ids: string[]; pages: number }> {
+async function collectPages(c: FhirClient, first: FhirResponse): Promise<{ ids: string[]; pages: number }> {
   let res = first;
   const all: string[] = [];
-  let pages = 0;
   const seen = new Set<string>();
-  while (pages < MAX_PAGES) {
-    expectSearchset(res, `page ${pages + 1}`);
+  for (let pages = 1; ; pages++) {
+    expectSearchset(res, `page ${pages}`);
     all.push(...ids(res.body));
-    pages++;
     const next = links(res.body).get('next');
-    if (!next) break;
+    if (!next) return { ids: all, pages };
+    if (pages >= MAX_PAGES) throw new CheckFailure(`paging did not end within ${MAX_PAGES} pages`, 'wrong');
     if (seen.has(next)) throw new CheckFailure(`next link repeats (${next}): paging never ends`, 'wrong');
     seen.add(next);
     res = await c.request('GET', next, { accept: 'any' });
   }
-  if (pages >= MAX_PAGES) throw new CheckFailure(`paging did not end within ${MAX_PAGES} pages`, 'wrong');
-  return { ids: all, pages };
 }
 
 export async function checkPaging(c: FhirClient, f: ShapeFixture): Promise<void> {
@@ -139,7 +142,10 @@ export async function checkSort(c: FhirClient, f: ShapeFixture): Promise<void> {
   }
   const res = await search(c, f, [['_sort', '_lastUpdated']]);
   expectSearchset(res, '_sort=_lastUpdated');
+  // An empty page, or entries without meta.lastUpdated, would be "ascending" by default.
+  if (!sameSet(ids(res.body), f.planted.keys())) throw new CheckFailure(`_sort=_lastUpdated: expected the ${f.planted.size} tagged Patients, received ${ids(res.body).length}`, 'wrong');
   const lu = (res.body.entry ?? []).map((e: any) => Date.parse(e.resource?.meta?.lastUpdated ?? ''));
+  if (lu.some(Number.isNaN)) throw new CheckFailure('_sort=_lastUpdated: an entry has no valid meta.lastUpdated', 'wrong');
   if (lu.some((t: number, i: number) => i > 0 && t < lu[i - 1])) throw new CheckFailure('_sort=_lastUpdated: meta.lastUpdated is not ascending', 'wrong');
 }
 

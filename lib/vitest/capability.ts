@@ -74,11 +74,11 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
     } catch (e) {
       if (e instanceof NotRun) {
         await finish('not-run', e.reason);
-        skip(e.reason);
+        skip(redactText(e.reason));
       }
       if (e instanceof TransportError) {
         await finish('error', e.message);
-        throw e;
+        throw scrubbed(e);
       }
       const kind = e instanceof CheckFailure ? e.kind : 'other';
       if (gap && gapExcuses(gap.kind, kind)) {
@@ -87,7 +87,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
         return;
       }
       await finish('fail', (e as Error).message);
-      throw e;
+      throw scrubbed(e);
     }
     if (gap) {
       await finish('gap-closed', `expected gap "${gap.kind}" (${gap.ticket ?? ''} since ${gap.since}) no longer reproduces: the capability now works; update the matrix`);
@@ -96,6 +96,15 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
     }
     await finish('pass');
   });
+}
+
+/** vitest writes a thrown error's message and stack raw into JUnit, Allure and the console: scrub both first. */
+function scrubbed(e: unknown): unknown {
+  if (e instanceof Error) {
+    e.message = redactText(e.message);
+    if (e.stack) e.stack = redactText(e.stack);
+  }
+  return e;
 }
 
 /** Writes the redacted exchanges of one check to the run's evidence folder and attaches them to Allure. */

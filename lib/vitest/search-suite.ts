@@ -59,7 +59,8 @@ export function searchParamSuite(part: number, parts: number): void {
             where: plan.where, checks: plan.queries.map((q) => q.label), systemDiscriminated: plan.systemDiscriminated,
           });
         }
-        if (!s.ctx.target.readOnly) await fx.teardown(s.client, s.matrix);
+        const left = s.ctx.target.readOnly ? [] : await fx.teardown(s.client, s.matrix);
+        if (left.length) console.warn(`teardown: could not delete ${left.join(', ')} (the run tag lets \`dhp-conformance cleanup\` sweep them)`);
       }, 600_000);
 
       for (const plan of fx.plans) {

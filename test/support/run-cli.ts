@@ -31,5 +31,7 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeou
 
 /** Capability ids with the given verdicts, sorted: what a fault flips is asserted as an exact set. */
 export function idsWith(results: Results | undefined, ...verdicts: string[]): string[] {
-  return (results?.capabilities ?? []).filter((c) => verdicts.includes(c.verdict)).map((c) => c.id).sort();
+  // A run that wrote no results.json must not read as "no capability had these verdicts".
+  if (!results) throw new Error('the run wrote no results.json');
+  return results.capabilities.filter((c) => verdicts.includes(c.verdict)).map((c) => c.id).sort();
 }
