@@ -47,7 +47,7 @@ const example = once(async () => {
 });
 
 describe('On success, the server returns a Bundle of type transaction-response; each entry contains response.status and response.location', () => {
-  capabilityTest('transaction:response', 'The page\'s example transaction (EpisodeOfCare, Encounter, three Observations) answers a transaction-response with 201 and a location per entry', async (c) => {
+  capabilityTest('transaction:response', 'The page\'s example transaction (EpisodeOfCare, Encounter, three Observations) answers a transaction-response with 201 and a location per entry', async () => {
     const { tx, res } = await example();
     if (res.status !== 200 || res.body?.resourceType !== 'Bundle' || res.body.type !== 'transaction-response') {
       throw new CheckFailure(`POST [base] with the transaction should answer 200 and a transaction-response Bundle: ${describeExchange(res)}`, 'wrong');

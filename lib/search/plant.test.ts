@@ -3,7 +3,9 @@ import { loadMatrix } from '../matrix/load.ts';
 import type { SearchParam } from '../matrix/types.ts';
 import { resourceMatches } from './evaluate.ts';
 import { branches, Unplantable } from './plant-path.ts';
-import { minimalResource, planParam, UZ_MANDATORY, VARIANTS, type PlantContext, type Resolved, type Variant } from './plant.ts';
+import { minimalResource, UZ_MANDATORY } from './plant-required.ts';
+import { VARIANTS, type Variant } from './plant-variants.ts';
+import { planParam, type PlantContext, type Resolved } from './plant.ts';
 
 const { matrix } = loadMatrix();
 const param = (type: string, name: string): SearchParam => {

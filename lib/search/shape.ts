@@ -6,7 +6,7 @@ import { tagQuery, withRunTag, type Coding } from '../fixtures/run-tag.ts';
 import type { CreatedResources } from '../fixtures/teardown.ts';
 import { parseLocation } from '../fhir/location.ts';
 import { CheckFailure } from '../verdicts.ts';
-import { minimalResource } from './plant.ts';
+import { minimalResource } from './plant-required.ts';
 
 export const SHAPE_SIZE = 7;
 const MAX_PAGES = 20;

@@ -4,9 +4,11 @@
 //
 // DHP_SEARCH_TYPES=Observation,Condition restricts the suite to those types (self-tests, quick local runs).
 import { afterAll, beforeAll, describe } from 'vitest';
-import { checkQuery, capabilityStatement, TypeFixtures, writableTypes } from '../search/fixtures.ts';
+import { capabilityStatement } from '../search/capability-statement.ts';
 import { formatCoverage, writeCoverage, type ParamCoverage } from '../search/coverage.ts';
+import { checkQuery } from '../search/judge.ts';
 import type { ParamPlan } from '../search/plant.ts';
+import { TypeFixtures, writableTypes } from '../search/type-fixtures.ts';
 import { session } from '../run/session.ts';
 import { CheckFailure } from '../verdicts.ts';
 import { capabilityTest } from './capability.ts';

@@ -42,7 +42,7 @@ export class IndexStore {
   private readonly deletes: Database.Statement[];
   private readonly ins: Record<string, Database.Statement>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     db.exec(DDL);
     this.deletes = ['idx_resource', 'idx_present', ...VALUE_TABLES].map((t) => db.prepare(`DELETE FROM ${t} WHERE type = ? AND id = ?`));
     this.ins = {

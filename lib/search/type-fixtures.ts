@@ -1,21 +1,17 @@
 // Puts one resource type's planned search fixtures on the server (targets first, then the params' triples in
 // transaction chunks of ≤ 200 entries, then the server-assigned triple one by one), resolves what the server
-// assigned, runs one labelled query with paging and judges it with the oracle (precision + recall).
+// assigned, and deletes it all again afterwards.
 import { randomUUID } from 'node:crypto';
 import type { FhirClient } from '../client/http.ts';
 import { parseLocation } from '../fhir/location.ts';
-import { withRunTag, tagQuery, type Coding } from '../fixtures/run-tag.ts';
+import { withRunTag, type Coding } from '../fixtures/run-tag.ts';
 import type { GapBook } from '../matrix/gaps.ts';
 import type { Matrix, ResourceCapability } from '../matrix/types.ts';
-import { CheckFailure } from '../verdicts.ts';
-import { assertSearch } from './diagnose.ts';
-import { resourceMatches } from './evaluate.ts';
-import { formatParamName } from './query.ts';
-import { minimalResource, planParam, VARIANTS, type ParamPlan, type PlantContext, type Resolved, type SubQuery, type Variant } from './plant.ts';
+import { minimalResource } from './plant-required.ts';
+import { VARIANTS, type Variant } from './plant-variants.ts';
+import { planParam, type ParamPlan, type PlantContext, type Resolved } from './plant.ts';
 
 const CHUNK = 200;
-const MAX_PAGES = 20;
-const PAGE_SIZE = 100;
 
 interface Entry {
   placeholder: string;
@@ -118,7 +114,6 @@ export class TypeFixtures {
   }
 
   private async doPlant(client: FhirClient): Promise<void> {
-    const type = this.resource.type;
     const planned = this.plans.filter((p) => p.status === 'planned');
     const needsSequential = this.plans.some((p) => p.status === 'sequential');
     if (!planned.length && !needsSequential) return;
@@ -249,81 +244,4 @@ export class TypeFixtures {
     this.created.length = 0;
     return left;
   }
-}
-
-export interface QueryRun {
-  status: number;
-  body: any;
-  text: string;
-  returned: Map<string, Record<string, any>>;
-  selfLink?: string;
-}
-
-/** `Type?_tag=<run>&name[:mod]=value`, every next page followed (bounded), ids deduplicated. */
-export async function runQuery(client: FhirClient, type: string, tag: Coding, key: string, value: string): Promise<QueryRun> {
-  let res = await client.search(type, [['_tag', tagQuery(tag)], [key, value], ['_count', String(PAGE_SIZE)]], { accept: 'any' });
-  const first = res;
-  const returned = new Map<string, Record<string, any>>();
-  const selfLink = (res.body?.link ?? []).find((l: { relation: string }) => l.relation === 'self')?.url as string | undefined;
-  for (let page = 0; page < MAX_PAGES && res.status === 200; page++) {
-    for (const e of res.body?.entry ?? []) if (e.resource?.id && (e.search?.mode ?? 'match') === 'match') returned.set(e.resource.id, e.resource);
-    const next = (res.body?.link ?? []).find((l: { relation: string }) => l.relation === 'next')?.url as string | undefined;
-    if (!next) break;
-    res = await client.request('GET', next, { accept: 'any' });
-  }
-  return { status: first.status, body: first.body, text: first.text, returned, selfLink };
-}
-
-let metadata: Promise<any> | undefined;
-/** /metadata, fetched once per worker. */
-export function capabilityStatement(client: FhirClient): Promise<any> {
-  metadata ??= client.request('GET', 'metadata', { auth: false, accept: 'any' }).then((r) => (r.status === 200 ? r.body : undefined)).catch(() => undefined);
-  return metadata;
-}
-
-export function declares(cs: any, type: string, param: string): boolean | undefined {
-  if (!cs) return undefined;
-  const r = (cs.rest ?? []).flatMap((x: any) => x.resource ?? []).find((x: any) => x.type === type);
-  if (!r) return false;
-  return (r.searchParam ?? []).some((p: any) => p.name === param);
-}
-
-/** One labelled check of one param: the query, the oracle's expectations on the planted triple, precision on the rest. */
-export async function checkQuery(client: FhirClient, fx: TypeFixtures, plan: ParamPlan, sub: SubQuery, tag: Coding): Promise<void> {
-  const r = fx.resolvedFor(plan, sub.triple);
-  const value = sub.value(r);
-  const key = formatParamName(plan.param.name, sub.modifier);
-  const expected = Object.fromEntries(VARIANTS.map((v) => [v, resourceMatches(r.planted[v], plan.param, value, sub.modifier)])) as Record<Variant, boolean>;
-  if (!VARIANTS.some((v) => expected[v]) || VARIANTS.every((v) => expected[v])) {
-    throw new Error(`harness: ${key}=${value} does not tell the planted resources apart by the oracle (${JSON.stringify(expected)}); fix the planter`);
-  }
-  const run = await runQuery(client, plan.type, tag, key, value);
-  if (run.status === 404) throw new CheckFailure(`${plan.type}?${key}=… answered 404: ${run.text.slice(0, 200)}`, 'not-enabled');
-  if (run.status !== 200) {
-    throw new CheckFailure(`wrong: ${plan.type}?${key}=${value} answered ${run.status} instead of a searchset: ${run.text.slice(0, 300)}`, 'wrong');
-  }
-  const ids = Object.fromEntries(VARIANTS.map((v) => [v, r.planted[v].id as string])) as Record<Variant, string>;
-  const plantedIds = new Set(Object.values(ids));
-  const unexpected = VARIANTS.filter((v) => !expected[v] && run.returned.has(ids[v])).map((v) => `${v} ${ids[v]}`);
-  const missing = VARIANTS.filter((v) => expected[v] && !run.returned.has(ids[v])).map((v) => `${v} ${ids[v]}`);
-  const imprecise: string[] = [];
-  let judged = 0;
-  for (const [id, res] of run.returned) {
-    if (plantedIds.has(id) || judged++ > 400) continue;
-    let ok: boolean;
-    try {
-      ok = resourceMatches(res, plan.param, value, sub.modifier);
-    } catch {
-      ok = true; // the oracle cannot judge this one (e.g. a shape it does not know): no claim either way
-    }
-    if (!ok) imprecise.push(id);
-  }
-  const failed = unexpected.length || missing.length || imprecise.length;
-  const own = failed ? fx.ownIds() : undefined;
-  assertSearch({
-    query: `${key}=${value}`, param: plan.param.name, resourceType: plan.type, returned: [...run.returned.keys()],
-    unexpected, missing, imprecise, selfLink: run.selfLink,
-    planted: own ? { total: own.size, returned: [...run.returned.keys()].filter((id) => own.has(id)).length } : undefined,
-    declared: failed ? declares(await capabilityStatement(client), plan.type, plan.param.name) : undefined,
-  });
 }
