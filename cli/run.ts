@@ -16,6 +16,7 @@ import type { RunContext } from '../lib/run/context.ts';
 import ChecksReporter, { type CheckRecord } from '../lib/vitest/checks-reporter.ts';
 import { runReporters } from '../lib/vitest/reporters.ts';
 import { mergeParts, readCoverage } from '../lib/search/coverage.ts';
+import { defaultSeed, parseSeed } from '../lib/run/seed.ts';
 import { startServer, type RunningServer } from '../server/index.ts';
 import { parseFaults } from '../server/faults.ts';
 
@@ -30,6 +31,8 @@ export interface RunOptions {
   faults?: string[];
   outDir?: string;
   matrixFile?: string;
+  /** --seed; else DHP_SEED; else derived from the harness version and the matrix sha256. */
+  seed?: string;
 }
 
 function harnessInfo(): Results['harness'] {
@@ -61,6 +64,15 @@ export async function run(o: RunOptions): Promise<number> {
     throw new ConfigError((e as Error).message);
   }
 
+  const harness = harnessInfo();
+  const seedText = o.seed ?? process.env.DHP_SEED;
+  let seed: number;
+  try {
+    seed = seedText !== undefined ? parseSeed(seedText) : defaultSeed(harness.version, sha256);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+
   const runId = newRunId(target.name === 'local' ? `local-${target.profile}` : target.name);
   const runDir = resolve(o.outDir ?? join(PROJECT_ROOT, 'reports', 'runs', runId));
   mkdirSync(runDir, { recursive: true });
@@ -88,14 +100,14 @@ export async function run(o: RunOptions): Promise<number> {
     await preflight(target.baseUrl!, target.tokenUrl!, target.clientAuth, credentials);
 
     const ctx: RunContext = {
-      runId, runDir, matrixFile, strictGaps: !!o.strictGaps, startedAt, tag: runTag(runId),
+      runId, runDir, matrixFile, strictGaps: !!o.strictGaps, startedAt, tag: runTag(runId), seed,
       target: { ...target, baseUrl: target.baseUrl!, tokenUrl: target.tokenUrl! },
     };
     writeFileSync(join(runDir, 'context.json'), `${JSON.stringify(ctx, null, 2)}\n`);
     process.env.DHP_RUN_CONTEXT = join(runDir, 'context.json');
     process.env.DHP_RUN_DIR = runDir;
 
-    console.log(`run ${runId}: target ${target.name} (${target.baseUrl})${target.readOnly ? ' read-only' : ''}, suites ${suites.join(', ')}`);
+    console.log(`run ${runId}: target ${target.name} (${target.baseUrl})${target.readOnly ? ' read-only' : ''}, suites ${suites.join(', ')}, seed ${seed} (replay: --seed ${seed})`);
     const vitest = await startVitest('test', suites.map((s) => `suites/${s}`), {
       root: PROJECT_ROOT, run: true, watch: false, project: ['conformance'],
       shard: o.shard, passWithNoTests: true,
@@ -108,7 +120,7 @@ export async function run(o: RunOptions): Promise<number> {
     const partial = readCoverage(runDir);
     const searchCoverage = partial && mergeParts(runDir, matrix, partial.selectedTypes);
     const results = buildResults({
-      runId, harness: harnessInfo(), matrix, matrixSha256: sha256,
+      runId, seed, harness, matrix, matrixSha256: sha256,
       target: { name: target.name, baseUrl: target.baseUrl!, profile: target.profile, readOnly: target.readOnly, embedded: target.embedded, faults: server?.faults },
       gaps: target.gaps, suites, strictGaps: !!o.strictGaps, shard: o.shard, startedAt, checks, searchCoverage,
     });

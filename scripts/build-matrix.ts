@@ -5,13 +5,16 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import type {
   Capability, CompositeComponent, ExpectedGap, Matrix, ResourceCapability, SearchParam, SearchParamType, TargetConfig, Tier,
 } from '../lib/matrix/types.ts';
 import { compareMatrixWithServer } from '../lib/matrix/drift.ts';
+import { readSpecJson } from '../lib/spec/files.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SPEC = resolve(process.env.DHP_SPEC_DIR ?? join(ROOT, '..', 'shared', 'spec'));
+/** The builder's own inputs (not copied from anywhere): protocol capabilities and targets, validated by a schema. */
+const INPUTS = join(ROOT, 'scripts', 'matrix');
 const SERVER_CS = 'data/CapabilityStatement-DHP-server-2026-10-03.json';
 const IG_CS = 'data/CapabilityStatement-DHP-ig-2025-12-04.json';
 const FACTS = 'dhp-ig-capabilities.json';
@@ -32,7 +35,36 @@ interface FactsParam { name: string; type: string; expression: string | null; ex
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const csResources = (path: string): CsResource[] =>
-  (readJson<{ rest: { resource: CsResource[] }[] }>(join(SPEC, path)).rest[0]?.resource ?? []);
+  (readSpecJson<{ rest: { resource: CsResource[] }[] }>(path).rest[0]?.resource ?? []);
+
+let inputsValidator: ReturnType<Ajv['compile']> | undefined;
+/** One of the builder's own data files, rejected with the JSON path of each error when it does not fit the schema. */
+function readInput<T>(name: string): T {
+  inputsValidator ??= new Ajv({ allErrors: true, strict: false }).compile(readJson(join(INPUTS, 'inputs.schema.json')));
+  const data = readJson<T>(join(INPUTS, name));
+  if (!inputsValidator(data)) {
+    throw new Error(`scripts/matrix/${name} does not fit inputs.schema.json: ${(inputsValidator.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`);
+  }
+  return data;
+}
+
+interface AvailabilityRow { id: string; params?: { resource: string; param: string }[]; resources?: string[] }
+interface RowRule { row: string; each: 'resource' | 'param' | 'value' | 'row'; values?: string[]; capability: string; kind?: ExpectedGap['kind']; reason?: string; note?: string }
+type TargetInput = Omit<TargetConfig, 'gaps' | 'confirmed'> & { gaps?: ExpectedGap[]; gapRules?: RowRule[]; confirmedRules?: RowRule[] };
+
+/** Expands a rule over its availability row: one binding of {resource}, {param}, {value} per item. */
+function expandRule(rule: RowRule, rows: AvailabilityRow[]): Record<string, string>[] {
+  const row = rows.find((r) => r.id === rule.row);
+  if (!row) throw new Error(`scripts/matrix/targets.json: availability row ${rule.row} is not in the spec`);
+  switch (rule.each) {
+    case 'resource': return (row.resources ?? []).map((resource) => ({ resource }));
+    case 'param': return (row.params ?? []).map((p) => ({ resource: p.resource, param: p.param }));
+    case 'value': return (rule.values ?? []).map((value) => ({ value }));
+    case 'row': return [{}];
+  }
+}
+
+const fill = (template: string, vars: Record<string, string>) => template.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
 
 function loadR5(): Map<string, R5SearchParameter> {
   const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r5.core/package.json'));
@@ -98,7 +130,7 @@ function tierOf(declaredByServer: boolean, declaredByIg: boolean): Tier {
 function build(): Matrix {
   const server = csResources(SERVER_CS);
   const ig = csResources(IG_CS);
-  const facts = readJson<{ resources: { type: string; searchParams: FactsParam[] }[]; availability: { id: string; params?: { resource: string; param: string }[]; resources?: string[] }[]; availabilityAsOf: string }>(join(SPEC, FACTS));
+  const facts = readSpecJson<{ resources: { type: string; searchParams: FactsParam[] }[]; availability: AvailabilityRow[]; availabilityAsOf: string }>(FACTS);
   const r5 = loadR5();
   const r5For = r5Index(r5);
   const types = [...new Set([...server.map((r) => r.type), ...ig.map((r) => r.type)])];
@@ -198,54 +230,20 @@ function build(): Matrix {
     };
   });
 
-  const asOf = facts.availabilityAsOf.slice(0, 10);
-  const page = 'API access page, Platform availability';
-  const gaps: ExpectedGap[] = [];
-  for (const av of facts.availability) {
-    if (av.id === 'AV1') for (const t of av.resources ?? []) gaps.push({ capability: `endpoint:${t}`, kind: 'not-enabled', reason: `${t} endpoint not yet enabled on the playground (${page}: "The examples are correct for when these go live; defer these integrations for now.")`, ticket: av.id, since: asOf });
-    if (av.id === 'AV2') for (const p of av.params ?? []) gaps.push({ capability: `search:${p.resource}:${p.param}`, kind: 'unfiltered', reason: `Date-range search on ${p.resource} (${p.param}) returns results unfiltered by date (${page}: "Apply the date filter in your client for now.")`, ticket: av.id, since: asOf });
-    if (av.id === 'AV4') for (const p of av.params ?? []) gaps.push({ capability: `search:${p.resource}:${p.param}`, kind: 'unfiltered', reason: `Search on ${p.resource} (${p.param}) returns results unfiltered (${page}: "Filter client-side for now.")`, ticket: av.id, since: asOf });
-    if (av.id === 'AV5') for (const op of ['validate-code', 'expand']) gaps.push({ capability: `terminology:${op}:uz-core`, kind: 'not-loaded', reason: `$${op} against UZ Core CodeSystems and ValueSets: "Load when this IG is published to the platform" (${page})`, ticket: av.id, since: asOf });
-  }
-  const confirmed = (facts.availability.find((a) => a.id === 'AV3')?.params ?? []).map((p) => ({
-    capability: `search:${p.resource}:${p.param}`, note: `${page}: "${p.resource} (${p.param}) do[es] filter as expected"`, since: asOf,
-  }));
-
-  const targets: Record<string, TargetConfig> = {
-    local: {
-      description: 'The embedded reference DHP server, started in-process on a free loopback port.',
-      embedded: true, clientAuth: 'client_secret_post', readOnly: false, defaultProfile: 'playground',
-      profiles: { playground: { gapsOf: 'playground' }, conformant: { gapsOf: null } },
-    },
-    playground: {
-      description: 'The DHP playground (the API access page\'s Playground endpoint).',
-      baseUrl: 'https://playground.dhp.uz/fhir', tokenUrl: 'https://sso.dhp.uz/oauth/token',
-      clientAuth: 'client_secret_post', readOnly: false, gaps, confirmed,
-    },
-    production: {
-      description: 'DHP production. Read-only: the harness never writes here; write suites are reported as not-run. The page documents the rollout for the playground only, so the same gaps are assumed.',
-      baseUrl: 'https://fhir.dhp.uz', tokenUrl: 'https://sso.dhp.uz/oauth/token',
-      clientAuth: 'client_secret_post', readOnly: true, gapsOf: 'playground',
-    },
-    vendor: {
-      description: 'A vendor\'s server, judged against the profile as written: no gaps allowed.',
-      baseUrlEnv: 'DHP_BASE_URL', tokenUrlEnv: 'DHP_TOKEN_URL', clientAuth: 'client_secret_post', readOnly: false, gaps: [],
-    },
-  };
-
+  const targets = buildTargets(facts.availability, facts.availabilityAsOf.slice(0, 10));
   return {
     $schema: './capabilities.schema.json',
     matrixVersion: MATRIX_VERSION,
     fhirVersion: '5.0.0',
     ig: { id: 'uz.dhp.core', canonical: 'https://dhp.uz/fhir/core' },
     generatedFrom: {
-      serverCapabilityStatement: `${SERVER_CS} (the platform's own CapabilityStatement, 2026-10-03)`,
-      igCapabilityStatement: `${IG_CS} (the IG repository's CapabilityStatement, 2025-12-04)`,
+      serverCapabilityStatement: `spec/${SERVER_CS} (the platform's own CapabilityStatement, 2026-10-03)`,
+      igCapabilityStatement: `spec/${IG_CS} (the IG repository's CapabilityStatement, 2025-12-04)`,
       r5: 'npm hl7.fhir.r5.core@5.0.0 SearchParameter-*.json',
-      availability: `${FACTS} availability (the API access page's table, as of ${facts.availabilityAsOf})`,
+      availability: `spec/${FACTS} availability (the API access page's table, as of ${facts.availabilityAsOf})`,
     },
     tierRules: TIER_RULES,
-    capabilities: [...protocolCapabilities(), ...resources.map((r): Capability => ({
+    capabilities: [...readInput<{ capabilities: Capability[] }>('protocol-capabilities.json').capabilities, ...resources.map((r): Capability => ({
       id: `endpoint:${r.type}`, tier: r.inServerCS || r.inIgCS ? 'SHALL' : 'SHOULD', suite: 'availability',
       title: `The ${r.type} endpoint is reachable: a search returns a searchset Bundle`,
       source: r.inServerCS ? 'platform CapabilityStatement' : 'IG CapabilityStatement',
@@ -266,49 +264,25 @@ const TIER_RULES = [
   'MAY: optional features of the FHIR R5 search page (_sort, _total).',
 ];
 
-function protocolCapabilities(): Capability[] {
-  const page = 'API access page';
-  const c = (id: string, tier: Tier, suite: Capability['suite'], title: string, source: string): Capability => ({ id, tier, suite, title, source });
-  return [
-    c('auth:client-credentials', 'SHALL', 'auth', 'client_credentials at POST /oauth/token returns a Bearer access_token with expires_in', `${page}, Backend Integration`),
-    c('auth:client-secret-basic', 'SHOULD', 'auth', 'The token endpoint accepts client credentials in HTTP Basic', 'RFC 6749 §2.3.1 (SSO docs, third-party client)'),
-    c('auth:token-no-store', 'SHALL', 'auth', 'The token response carries Cache-Control: no-store', 'RFC 6749 §5.1'),
-    c('auth:invalid-client', 'SHALL', 'auth', 'A wrong client_secret is rejected with 401 invalid_client', 'RFC 6749 §5.2'),
-    c('auth:unknown-client', 'SHALL', 'auth', 'An unknown client_id is rejected with 401 invalid_client', 'RFC 6749 §5.2'),
-    c('auth:grant-type-missing', 'SHALL', 'auth', 'A token request without grant_type is rejected with 400 invalid_request', 'RFC 6749 §5.2'),
-    c('auth:grant-type-unsupported', 'SHALL', 'auth', 'An unsupported grant_type is rejected with 400 unsupported_grant_type', 'RFC 6749 §5.2'),
-    c('auth:api-requires-token', 'SHALL', 'auth', 'The FHIR API without a token answers 401', `${page}, Use the Token`),
-    c('auth:api-rejects-invalid-token', 'SHALL', 'auth', 'The FHIR API with a garbage token answers 401', `${page}, Use the Token`),
-    c('auth:api-rejects-expired-token', 'SHALL', 'auth', 'The FHIR API with an expired token answers 401', `${page}, Use the Token`),
-    c('auth:api-accepts-valid-token', 'SHALL', 'auth', 'The FHIR API with a valid token answers 200', `${page}, Use the Token`),
-    c('auth:authorization-code-pkce', 'SHALL', 'auth', 'Authorization code with PKCE S256 yields a token end to end', `${page}, Frontend Integration`),
-    c('auth:pkce-wrong-verifier', 'SHALL', 'auth', 'A wrong code_verifier is rejected with invalid_grant', 'RFC 7636 §4.6'),
-    c('auth:code-single-use', 'SHALL', 'auth', 'An authorization code used twice is rejected with invalid_grant', 'RFC 6749 §4.1.2'),
-    c('auth:redirect-uri-exact', 'SHALL', 'auth', 'An unregistered redirect_uri is rejected', 'RFC 6749 §3.1.2.4'),
-    c('concurrency:weak-etag', 'SHALL', 'concurrency', 'A read returns a weak ETag W/"n"', `${page}, Concurrency`),
-    c('concurrency:etag-matches-version', 'SHALL', 'concurrency', 'The ETag equals meta.versionId', `${page}, Concurrency`),
-    c('concurrency:update-with-if-match', 'SHALL', 'concurrency', 'PUT with the current If-Match answers 200 and W/"n+1"', `${page}, Concurrency`),
-    c('concurrency:stale-if-match-412', 'SHALL', 'concurrency', 'PUT with a stale If-Match answers 412 with an OperationOutcome (code invalid)', `${page}, Concurrency`),
-    c('concurrency:stale-write-no-change', 'SHALL', 'concurrency', 'After a 412 the resource is unchanged (body and version)', `${page}, Concurrency`),
-    c('concurrency:if-match-required', 'SHALL', 'concurrency', 'PUT without If-Match answers 412', `${page}, Concurrency`),
-    c('concurrency:lost-update', 'SHALL', 'concurrency', 'Concurrent read-modify-write with If-Match loses no update', `${page}, Concurrency`),
-    c('transaction:response', 'SHALL', 'transactions', 'A transaction answers transaction-response with status and location per entry', `${page}, Transactions`),
-    c('transaction:urn-uuid-resolved', 'SHALL', 'transactions', 'Every urn:uuid reference points at the created resource', `${page}, Transactions`),
-    c('transaction:put-entries', 'SHALL', 'transactions', 'PUT entries update resources and bump their versions', `${page}, Transactions`),
-    c('transaction:atomic', 'SHALL', 'transactions', 'A transaction with an invalid entry is rejected with an OperationOutcome and none of its entries exist', `${page}, Transactions`),
-    c('transaction:atomic-property', 'SHALL', 'transactions', 'Generated transactions with a failing entry at any position, some concurrent, leave nothing behind', `${page}, Transactions`),
-    c('search:searchset-bundle', 'SHALL', 'search', 'A search answers a searchset Bundle with a self link', 'FHIR R5 search §3.2.1.3'),
-    c('search:paging', 'SHALL', 'search', 'next links lead through every match once, with no duplicates or gaps', 'FHIR R5 http §3.2.0.15 Paging'),
-    c('search:count', 'SHOULD', 'search', 'A page holds no more than _count entries', 'FHIR R5 search _count'),
-    c('search:post-search', 'SHALL', 'search', 'GET and POST _search return the same resources', 'FHIR R5 search §3.2.1.3'),
-    c('search:unknown-param-strict', 'SHOULD', 'search', 'An unknown parameter under Prefer: handling=strict answers 400', 'FHIR R5 search §3.2.1.5'),
-    c('search:unknown-param-lenient', 'SHOULD', 'search', 'An unknown parameter is ignored and left out of the self link', 'FHIR R5 search §3.2.1.5'),
-    c('search:sort', 'MAY', 'search', '_sort orders results by the given parameter', 'FHIR R5 search _sort'),
-    c('search:total', 'MAY', 'search', '_total=accurate gives Bundle.total equal to the number of matches', 'FHIR R5 search _total'),
-    c('terminology:validate-code:international', 'SHALL', 'terminology', '$validate-code accepts codes of LOINC, SNOMED CT, ICD-10 and HL7 code systems', `${page}, Platform availability`),
-    c('terminology:validate-code:uz-core', 'SHALL', 'terminology', '$validate-code against UZ Core CodeSystems and ValueSets', `${page}, Platform availability`),
-    c('terminology:expand:uz-core', 'SHALL', 'terminology', '$expand of UZ Core ValueSets', `${page}, Platform availability`),
-  ];
+/** targets.json with each target's gap and confirmed rules expanded over the availability table. */
+function buildTargets(rows: AvailabilityRow[], since: string): Record<string, TargetConfig> {
+  const { page, targets } = readInput<{ page: string; targets: Record<string, TargetInput> }>('targets.json');
+  return Object.fromEntries(Object.entries(targets).map(([name, { gapRules, confirmedRules, ...t }]) => {
+    const out: TargetConfig = { ...t };
+    if (gapRules) {
+      out.gaps = gapRules.flatMap((r) => expandRule(r, rows).map((v): ExpectedGap => {
+        const vars = { ...v, page };
+        return { capability: fill(r.capability, vars), kind: r.kind!, reason: fill(r.reason!, vars), ticket: r.row, since };
+      }));
+    }
+    if (confirmedRules) {
+      out.confirmed = confirmedRules.flatMap((r) => expandRule(r, rows).map((v) => {
+        const vars = { ...v, page };
+        return { capability: fill(r.capability, vars), note: fill(r.note!, vars), since };
+      }));
+    }
+    return [name, out];
+  }));
 }
 
 async function main(argv: string[]): Promise<void> {

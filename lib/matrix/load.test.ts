@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_MATRIX_PATH, loadMatrix, MatrixError, parseMatrix } from './load.ts';
 import { GapBook, gapsOf } from './gaps.ts';
+import { COMMITTED_SPEC_DIR, readSpecJson } from '../spec/files.ts';
 
 const text = readFileSync(DEFAULT_MATRIX_PATH, 'utf8');
 const mutate = (f: (m: any) => void) => {
@@ -22,7 +23,7 @@ describe('the committed capabilities.json', () => {
   const { matrix } = loadMatrix();
 
   test('holds every resource type and search parameter of the platform CapabilityStatement', () => {
-    const cs = JSON.parse(readFileSync(new URL('../../../shared/spec/data/CapabilityStatement-DHP-server-2026-10-03.json', import.meta.url), 'utf8'));
+    const cs = readSpecJson<any>('data/CapabilityStatement-DHP-server-2026-10-03.json', COMMITTED_SPEC_DIR);
     const missing: string[] = [];
     for (const r of cs.rest[0].resource) {
       const mine = matrix.resources.find((x) => x.type === r.type);

@@ -14,7 +14,7 @@ const matrix = {
 const check = (capability: string, verdict: CheckRecord['verdict'], extra: Partial<CheckRecord> = {}): CheckRecord =>
   ({ capability, title: `${capability} ${verdict}`, file: 'suites/x.suite.ts', verdict, flaky: false, durationMs: 1, ...extra });
 const input = (checks: CheckRecord[], o: Partial<BuildInput> = {}): BuildInput => ({
-  runId: 'r', harness: { name: 'dhp-conformance', version: '0', commit: null }, matrix, matrixSha256: 'x',
+  runId: 'r', seed: 1, harness: { name: 'dhp-conformance', version: '0', commit: null }, matrix, matrixSha256: 'x',
   target: { name: 'local', baseUrl: 'http://127.0.0.1:1/fhir', readOnly: false, embedded: true },
   gaps: [{ capability: 'search:Observation:date', kind: 'unfiltered', reason: 'unfiltered on the playground', since: '2026-06-03' }],
   suites: ['concurrency', 'search'], strictGaps: false, startedAt: '2026-11-26T00:00:00Z', checks, ...o,

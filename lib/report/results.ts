@@ -25,6 +25,8 @@ export interface CapabilityResult {
 export interface Results {
   schemaVersion: number;
   runId: string;
+  /** The run seed: replaying it (`--seed`) with the same harness and matrix versions plants the same data. */
+  seed: number;
   harness: { name: string; version: string; commit: string | null };
   matrix: { version: string; sha256: string };
   target: { name: string; baseUrl: string; profile?: string; readOnly: boolean; embedded: boolean; faults?: string[] };
@@ -49,6 +51,7 @@ const emptyCounts = (): Record<Verdict, number> => Object.fromEntries(VERDICTS.m
 
 export interface BuildInput {
   runId: string;
+  seed: number;
   harness: Results['harness'];
   matrix: Matrix;
   matrixSha256: string;
@@ -97,7 +100,7 @@ export function buildResults(i: BuildInput): Results {
   const outcome: Results['outcome'] = broken ? 'failures' : !verified ? 'nothing-verified'
     : i.strictGaps && summary['gap-closed'] ? 'gap-closed' : 'conformant';
   return {
-    schemaVersion: RESULTS_SCHEMA_VERSION, runId: i.runId, harness: i.harness,
+    schemaVersion: RESULTS_SCHEMA_VERSION, runId: i.runId, seed: i.seed, harness: i.harness,
     matrix: { version: i.matrix.matrixVersion, sha256: i.matrixSha256 }, target: i.target,
     options: { suites: i.suites, strictGaps: i.strictGaps, shard: i.shard },
     startedAt: i.startedAt, finishedAt: new Date().toISOString(),

@@ -10,6 +10,8 @@ export interface RunContext {
   target: ResolvedTarget & { baseUrl: string; tokenUrl: string };
   strictGaps: boolean;
   startedAt: string;
+  /** Every generated value is drawn from this (lib/run/seed.ts): the same seed plants the same data. */
+  seed: number;
   /** The coding every resource the run creates carries in meta.tag. */
   tag: { system: string; code: string };
 }

@@ -8,6 +8,7 @@ import { GapBook } from '../matrix/gaps.ts';
 import { loadMatrix } from '../matrix/load.ts';
 import type { Capability, Matrix } from '../matrix/types.ts';
 import { runContext, type RunContext } from './context.ts';
+import { draw, type Draw } from './seed.ts';
 
 export interface Session {
   ctx: RunContext;
@@ -20,6 +21,8 @@ export interface Session {
   client: FhirClient;
   /** Sends no token (auth checks, /metadata). */
   anonymous: FhirClient;
+  /** A stream of the run seed's values, named by `label` (one label per consumer: the values do not depend on order). */
+  draw(label: string): Draw;
 }
 
 let current: Session | undefined;
@@ -40,6 +43,7 @@ export function session(): Session {
     gaps: new GapBook(ctx.target.gaps),
     client: new FhirClient({ baseUrl: ctx.target.baseUrl, token: tokens && (() => tokens.get()), timeoutMs, connections }),
     anonymous: new FhirClient({ baseUrl: ctx.target.baseUrl, timeoutMs, connections: 2 }),
+    draw: (label) => draw(ctx.seed, label),
   };
   return current;
 }

@@ -9,7 +9,7 @@ import { test } from 'vitest';
 import { TransportError, type Exchange, type FhirClient } from '../client/http.ts';
 import { redactText } from '../client/redact.ts';
 import { session, type Session } from '../run/session.ts';
-import { CheckFailure, gapExcuses, NotRun, type Verdict } from '../verdicts.ts';
+import { Blocked, CheckFailure, gapExcuses, NotRun, type Verdict } from '../verdicts.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -28,6 +28,8 @@ export interface Check {
   session: Session;
   /** Stop here and report the capability as not-run with this reason (never as passed). */
   notRun(reason: string): never;
+  /** Stop here: the prerequisite capability failed, so this one cannot be judged (verdict blocked, naming it). */
+  blocked(prerequisite: string, reason: string): never;
   /** Adds a note to the test (shown in the reporters). */
   note(text: string): void;
 }
@@ -56,6 +58,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
     const check: Check = {
       client: s.client, anonymous: s.anonymous, session: s,
       notRun: (reason) => { throw new NotRun(reason); },
+      blocked: (prerequisite, reason) => { throw new Blocked(prerequisite, reason); },
       note: (text) => { notes.push(text); },
     };
     const finish = async (verdict: Verdict, reason?: string) => {
@@ -75,6 +78,10 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
       if (e instanceof NotRun) {
         await finish('not-run', e.reason);
         skip(redactText(e.reason));
+      }
+      if (e instanceof Blocked) {
+        await finish('blocked', e.message);
+        skip(redactText(e.message));
       }
       if (e instanceof TransportError) {
         await finish('error', e.message);
