@@ -19,6 +19,7 @@ commands:
               --fault <name[=arg]>  embedded target only: switch on a reference-server fault (repeatable)
               --out <dir>           write the run here instead of reports/runs/<run-id>
               --seed <n>            the run seed (default: from the harness and matrix versions; DHP_SEED too)
+              --concurrency <n>     most requests in flight at once across the whole run (default 16; DHP_CONCURRENCY too)
   serve     start the reference server alone (--port, --profile, --fault, --latency, --db)
   matrix    regenerate capabilities.json; --check <base-url> prints the drift against a live /metadata
   cleanup   delete what crashed runs left behind: --target <name|url> [--run-id <id>]
@@ -39,12 +40,14 @@ async function main(argv: string[]): Promise<number> {
           target: { type: 'string' }, profile: { type: 'string' }, suite: { type: 'string', multiple: true },
           'strict-gaps': { type: 'boolean' }, shard: { type: 'string' }, fault: { type: 'string', multiple: true },
           out: { type: 'string' }, matrix: { type: 'string' }, seed: { type: 'string' },
+          concurrency: { type: 'string' },
         },
       });
       const { run } = await import('./run.ts');
       return run({
         target: values.target, profile: values.profile, suites: values.suite?.flatMap((s) => s.split(',')).filter(Boolean),
         strictGaps: values['strict-gaps'], shard: values.shard, faults: values.fault, outDir: values.out, matrixFile: values.matrix, seed: values.seed,
+        concurrency: values.concurrency,
       });
     }
     case 'serve': {

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join, relative, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
 import { FhirClient } from '../lib/client/http.ts';
+import { DEFAULT_CONCURRENCY, LimiterService } from '../lib/client/limiter.ts';
 import { registerSecret } from '../lib/client/redact.ts';
 import { TokenSource } from '../lib/client/token.ts';
 import { ConfigError, credentialsFromEnv, resolveTarget } from '../lib/config/target.ts';
@@ -33,6 +34,8 @@ export interface RunOptions {
   matrixFile?: string;
   /** --seed; else DHP_SEED; else derived from the harness version and the matrix sha256. */
   seed?: string;
+  /** --concurrency: most requests in flight at once, across every worker of the run (default 16; else DHP_CONCURRENCY). */
+  concurrency?: string;
 }
 
 function harnessInfo(): Results['harness'] {
@@ -64,6 +67,10 @@ export async function run(o: RunOptions): Promise<number> {
     throw new ConfigError((e as Error).message);
   }
 
+  const concurrencyText = o.concurrency ?? process.env.DHP_CONCURRENCY;
+  const concurrency = concurrencyText === undefined ? DEFAULT_CONCURRENCY : Number(concurrencyText);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) throw new ConfigError(`--concurrency takes a whole number from 1 to 1024, not "${concurrencyText}"`);
+
   const harness = harnessInfo();
   const seedText = o.seed ?? process.env.DHP_SEED;
   let seed: number;
@@ -79,6 +86,7 @@ export async function run(o: RunOptions): Promise<number> {
   const startedAt = new Date().toISOString();
 
   let server: RunningServer | undefined;
+  let limiter: LimiterService | undefined;
   if (target.embedded) {
     server = await startServer({ profile: target.profile as 'conformant' | 'playground', faults, quiet: true });
     target.baseUrl = server.baseUrl;
@@ -107,13 +115,18 @@ export async function run(o: RunOptions): Promise<number> {
     process.env.DHP_RUN_CONTEXT = join(runDir, 'context.json');
     process.env.DHP_RUN_DIR = runDir;
 
-    console.log(`run ${runId}: target ${target.name} (${target.baseUrl})${target.readOnly ? ' read-only' : ''}, suites ${suites.join(', ')}, seed ${seed} (replay: --seed ${seed})`);
+    console.log(`run ${runId}: target ${target.name} (${target.baseUrl})${target.readOnly ? ' read-only' : ''}, suites ${suites.join(', ')}, seed ${seed} (replay: --seed ${seed}), at most ${concurrency} requests in flight`);
+    // One limit for the whole run: every worker's client asks this process for a permit (lib/client/limiter.ts).
+    limiter = await LimiterService.start(concurrency);
+    Object.assign(process.env, { DHP_LIMITER: limiter.address, DHP_CONCURRENCY: String(concurrency) });
     const vitest = await startVitest('test', suites.map((s) => `suites/${s}`), {
       root: PROJECT_ROOT, run: true, watch: false, project: ['conformance'],
       shard: o.shard, passWithNoTests: true,
+      ...workerOptions(concurrency),
       reporters: [...runReporters(runDir), new ChecksReporter(runDir)],
     });
     await vitest.close();
+    writeFileSync(join(runDir, 'limiter.json'), `${JSON.stringify(limiter.semaphore.stats(), null, 2)}\n`);
 
     const checksFile = join(runDir, 'checks.json');
     const checks = existsSync(checksFile) ? (JSON.parse(readFileSync(checksFile, 'utf8')) as CheckRecord[]) : [];
@@ -129,8 +142,18 @@ export async function run(o: RunOptions): Promise<number> {
     printSummary(results, runDir);
     return results.exitCode;
   } finally {
+    await limiter?.close();
     await server?.close();
   }
+}
+
+/**
+ * Suite files run in parallel workers whatever the machine's core count (the work is waiting on the target, not
+ * computing), and checks marked concurrent run up to `maxConcurrency` at a time per group; the shared limit, not
+ * these numbers, bounds what reaches the target.
+ */
+function workerOptions(concurrency: number): { maxWorkers: number; maxConcurrency: number; isolate: boolean } {
+  return { maxWorkers: Number(process.env.DHP_WORKERS ?? 4), maxConcurrency: Math.max(5, concurrency), isolate: process.env.DHP_ISOLATE === '1' };
 }
 
 /** Fails fast, with a clear message, when the target cannot be reached or will not give the harness a token. */

@@ -58,7 +58,7 @@ const clientCredentials = (c: Check, secret?: string, clientId?: string) => {
   return postToken(sso, tokenUrl, { grant_type: 'client_credentials', client_id: clientId ?? cr.clientId, client_secret: secret ?? cr.clientSecret });
 };
 
-describe('Backend applications obtain a token with the client_credentials grant at POST /oauth/token', () => {
+describe.concurrent('Backend applications obtain a token with the client_credentials grant at POST /oauth/token', () => {
   capabilityTest('auth:client-credentials', 'client_credentials with client_id and client_secret in the body returns 200 with an access_token, token_type Bearer and expires_in', async (c) => {
     const a = await clientCredentials(c);
     if (a.status !== 200 || !a.accessToken) throw new CheckFailure(`the token request should answer 200 with an access_token: ${describeExchange(a.res)}`, 'wrong');
@@ -79,7 +79,7 @@ describe('Backend applications obtain a token with the client_credentials grant 
   });
 });
 
-describe('The token endpoint rejects bad requests with the RFC 6749 error codes', () => {
+describe.concurrent('The token endpoint rejects bad requests with the RFC 6749 error codes', () => {
   capabilityTest('auth:invalid-client', 'A wrong client_secret is rejected with 401 invalid_client', async (c) => {
     expectTokenError(await clientCredentials(c, `wrong-${randomBytes(12).toString('hex')}`), 401, 'invalid_client', 'a wrong client_secret');
   });
@@ -100,7 +100,7 @@ describe('The token endpoint rejects bad requests with the RFC 6749 error codes'
   });
 });
 
-describe('Include the access token in each request: Authorization: Bearer <access_token>', () => {
+describe.concurrent('Include the access token in each request: Authorization: Bearer <access_token>', () => {
   const expect401 = async (c: Check, authorization: string | undefined, what: string) => {
     const res = await probe(c, authorization);
     if (res.status !== 401) throw new CheckFailure(`a FHIR request ${what} should answer 401: ${describeExchange(res)}`, 'wrong', 401, res.status);
@@ -129,6 +129,7 @@ describe('Include the access token in each request: Authorization: Bearer <acces
   });
 });
 
+// Sequential: the browser login driver (DHP_LOGIN_DRIVER=browser) starts one chromium per login.
 describe('Frontend applications authorize users with the authorization code grant (redirect_uri, PKCE)', () => {
   capabilityTest('auth:authorization-code-pkce', 'Authorization code with PKCE S256: the test user logs in, the code is exchanged for a token, and the token opens the FHIR API', async (c) => {
     const cfg = login(c);

@@ -12,7 +12,7 @@ import { CheckFailure } from '../lib/verdicts.ts';
 const s = session();
 const endpoints = s.matrix.capabilities.filter((c) => c.suite === 'availability' && c.id.startsWith('endpoint:')).map((c) => ({ id: c.id, type: c.id.slice('endpoint:'.length) }));
 
-describe('Each resource type the platform declares is reachable: GET [base]/Type answers a searchset Bundle', () => {
+describe.concurrent('Each resource type the platform declares is reachable: GET [base]/Type answers a searchset Bundle', () => {
   for (const { id, type } of endpoints) {
     // Restricted to this run's tag: the answer proves the endpoint works without pulling real records into evidence.
     capabilityTest(id, `GET [base]/${type}?_count=1 returns 200 and a searchset Bundle`, async (c) => {

@@ -46,7 +46,7 @@ async function staleWrite(c: Check) {
   return { id, staleIfMatch: ifMatchFor(first), before, stale, after };
 }
 
-describe('Every read returns the resource\'s current version as a weak ETag', () => {
+describe.concurrent('Every read returns the resource\'s current version as a weak ETag', () => {
   capabilityTest('concurrency:weak-etag', 'A read and an update both return the version as a weak ETag W/"n"', async (c) => {
     const { id } = await observation();
     const r = await read(c, id);
@@ -65,7 +65,7 @@ describe('Every read returns the resource\'s current version as a weak ETag', ()
   }, writes);
 });
 
-describe('To update safely, send that value back in an If-Match header; the version then increments', () => {
+describe.concurrent('To update safely, send that value back in an If-Match header; the version then increments', () => {
   capabilityTest('concurrency:update-with-if-match', 'PUT with the current If-Match returns 200 and the next version W/"n+1"', async (c) => {
     const { id } = await observation();
     const r = await read(c, id);
@@ -83,7 +83,7 @@ describe('To update safely, send that value back in an If-Match header; the vers
   }, writes);
 });
 
-describe('If someone else changed the resource since you read it, the write is rejected - nothing is overwritten', () => {
+describe.concurrent('If someone else changed the resource since you read it, the write is rejected - nothing is overwritten', () => {
   capabilityTest('concurrency:stale-if-match-412', 'PUT with a stale If-Match returns 412 with an OperationOutcome (issue code invalid)', async (c) => {
     const { stale, staleIfMatch } = await staleWrite(c);
     if (stale.status !== 412) throw new CheckFailure(`PUT with the stale If-Match ${staleIfMatch} should answer 412: ${describeExchange(stale)}`, 'wrong', 412, stale.status);
@@ -104,7 +104,7 @@ describe('If someone else changed the resource since you read it, the write is r
   }, writes);
 });
 
-describe('The platform requires If-Match on every update', () => {
+describe.concurrent('The platform requires If-Match on every update', () => {
   capabilityTest('concurrency:if-match-required', 'PUT without If-Match is rejected with 412', async (c) => {
     const { id } = await observation();
     const r = await read(c, id);
@@ -117,7 +117,7 @@ describe('The platform requires If-Match on every update', () => {
   }, writes);
 });
 
-describe('Two clients updating the same resource cannot silently overwrite one another (lost update)', () => {
+describe.concurrent('Two clients updating the same resource cannot silently overwrite one another (lost update)', () => {
   capabilityTest('concurrency:lost-update', 'Concurrent read-modify-write writers that retry on 412 lose no increment (property)', async (c) => {
     await assertProperty(fc.asyncProperty(
       fc.integer({ min: 2, max: 6 }).chain((k) => fc.record({

@@ -4,6 +4,7 @@ import { beforeAll, describe } from 'vitest';
 import { session } from '../lib/run/session.ts';
 import * as shape from '../lib/search/shape.ts';
 import { capabilityTest } from '../lib/vitest/capability.ts';
+import { scopedHook } from '../lib/vitest/scope.ts';
 import { deletedAfterAll } from '../lib/vitest/teardown.ts';
 
 const CHECKS: [capability: string, title: string, check: (c: Parameters<typeof shape.checkPaging>[0], f: shape.ShapeFixture) => Promise<void>][] = [
@@ -17,20 +18,20 @@ const CHECKS: [capability: string, title: string, check: (c: Parameters<typeof s
   ['search:total', '_total=accurate gives Bundle.total equal to the number of matches', shape.checkTotal],
 ];
 
-describe('searchset shape', () => {
+describe.concurrent('searchset shape', () => {
   const s = session();
   const created = deletedAfterAll(s);
   let fixture: shape.ShapeFixture | undefined;
   let failure: Error | undefined;
 
-  beforeAll(async () => {
+  beforeAll(scopedHook('beforeAll', async () => {
     if (s.ctx.target.readOnly) return;
     try {
       fixture = await shape.plantShape(s.client, s.ctx.tag, created);
     } catch (e) {
       failure = e as Error;
     }
-  });
+  }));
 
   for (const [capability, title, check] of CHECKS) {
     capabilityTest(capability, title, async (c) => {

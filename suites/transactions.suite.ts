@@ -46,7 +46,7 @@ const example = once(async () => {
   return { tx, res: await submit(s.client, tx) };
 });
 
-describe('On success, the server returns a Bundle of type transaction-response; each entry contains response.status and response.location', () => {
+describe.concurrent('On success, the server returns a Bundle of type transaction-response; each entry contains response.status and response.location', () => {
   capabilityTest('transaction:response', 'The page\'s example transaction (EpisodeOfCare, Encounter, three Observations) answers a transaction-response with 201 and a location per entry', async () => {
     const { tx, res } = await example();
     if (res.status !== 200 || res.body?.resourceType !== 'Bundle' || res.body.type !== 'transaction-response') {
@@ -63,7 +63,7 @@ describe('On success, the server returns a Bundle of type transaction-response; 
   }, writes);
 });
 
-describe('Resources within the transaction can reference each other using their urn:uuid: values; the server resolves these to real IDs', () => {
+describe.concurrent('Resources within the transaction can reference each other using their urn:uuid: values; the server resolves these to real IDs', () => {
   capabilityTest('transaction:urn-uuid-resolved', 'Every urn:uuid reference of the example now points at the resource created for it', async (c) => {
     const { tx, res } = await example();
     const locations = (res.body?.entry ?? []).map((e: Json) => parseLocation(e.response?.location));
@@ -83,7 +83,7 @@ describe('Resources within the transaction can reference each other using their 
   }, writes);
 });
 
-describe('request.method PUT updates a resource (request.url Type/id)', () => {
+describe.concurrent('request.method PUT updates a resource (request.url Type/id)', () => {
   capabilityTest('transaction:put-entries', 'PUT entries with request.ifMatch update their resources and bump their versions', async (c) => {
     const tx = generatedTransaction((await patient()).ref, s.ctx.tag, 3, undefined);
     const first = await submitOk(c.client, tx);
@@ -109,7 +109,7 @@ describe('request.method PUT updates a resource (request.url Type/id)', () => {
   }, writes);
 });
 
-describe('If any entry fails validation, the entire transaction is rolled back and the server returns an OperationOutcome', () => {
+describe.concurrent('If any entry fails validation, the entire transaction is rolled back and the server returns an OperationOutcome', () => {
   capabilityTest('transaction:atomic', 'A transaction whose last entry is an Observation without status answers 4xx with an OperationOutcome, and none of its entries exist', async (c) => {
     const ref = (await patient()).ref;
     const bad = exampleTransaction(ref, s.ctx.tag, { failingLast: true });

@@ -1,8 +1,15 @@
-// The FHIR client every suite talks through: one undici pool per target, bounded concurrency, a timeout
-// per request, every exchange recorded (redacted) as evidence, GET-only bounded retries with backoff,
-// 429 Retry-After honoured, and transport problems turned into errors that name the request.
+// The FHIR client every suite talks through: one undici pool per target, every request through the run's
+// shared limit on requests in flight (lib/client/limiter.ts), a timeout per request, every exchange recorded
+// (redacted) as evidence of the check whose async scope made it (lib/client/scope.ts) and in the run's request
+// log, bounded retries with backoff (GETs after a network error, timeout or 5xx; any method after a 429, which
+// the server refused without acting on it), Retry-After honoured, and transport problems turned into errors
+// that name the request.
 import { Pool, errors as undiciErrors } from 'undici';
-import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
+import type { Outcome } from './adaptive-limit.ts';
+import type { Gate } from './limiter.ts';
+import { redactBody, redactHeaders, redactText, redactUrl, registerSecretsIn } from './redact.ts';
+import { nowMs, type RequestLog } from './request-log.ts';
+import { currentScope, type RequestScope } from './scope.ts';
 
 export const FHIR_JSON = 'application/fhir+json';
 
@@ -14,6 +21,51 @@ export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: string };
   response?: { status: number; headers: Record<string, string>; body?: string };
   error?: string;
+}
+
+interface RawExchange {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  response?: { status: number; headers: Record<string, string>; text: string };
+}
+
+/**
+ * An exchange as recorded: redacted when first read, not when made. Most exchanges are never read (evidence is
+ * kept only for verdicts other than pass), and redacting every body of every exchange was most of the harness's
+ * CPU. Secrets an OAuth body carries are registered at once (registerSecretsIn), so a later read still scrubs
+ * them everywhere; JSON.stringify goes through toJSON, i.e. through the redaction.
+ */
+class RecordedExchange implements Exchange {
+  durationMs = 0;
+  error?: string;
+  private redactedRequest?: Exchange['request'];
+  private redactedResponse?: Exchange['response'];
+
+  constructor(readonly seq: number, readonly startedAt: string, readonly attempt: number, private readonly raw: RawExchange) {
+    registerSecretsIn(raw.body, raw.headers['content-type']);
+  }
+
+  answered(response: RawExchange['response'] & {}): void {
+    this.raw.response = response;
+    registerSecretsIn(response.text, response.headers['content-type']);
+  }
+
+  get request(): Exchange['request'] {
+    const r = this.raw;
+    return (this.redactedRequest ??= { method: r.method, url: redactUrl(r.url), headers: redactHeaders(r.headers), body: redactBody(r.body, r.headers['content-type']) });
+  }
+
+  get response(): Exchange['response'] {
+    const r = this.raw.response;
+    if (!r) return undefined;
+    return (this.redactedResponse ??= { status: r.status, headers: redactHeaders(r.headers), body: redactBody(r.text, r.headers['content-type']) });
+  }
+
+  toJSON(): Exchange {
+    return { seq: this.seq, startedAt: this.startedAt, durationMs: this.durationMs, attempt: this.attempt, request: this.request, response: this.response, error: this.error };
+  }
 }
 
 export type TransportErrorCode = 'timeout' | 'network' | 'html' | 'non-json' | 'rate-limited' | 'cross-origin';
@@ -62,6 +114,10 @@ export interface ClientOptions {
   maxRetryAfterMs?: number;
   backoffMs?: number;
   onExchange?: (e: Exchange) => void;
+  /** The limit on requests in flight this client shares (with every client of the run, across processes). */
+  gate?: Gate;
+  /** Where every attempt is logged (with the scope that made it). */
+  log?: RequestLog;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,7 +136,6 @@ export class FhirClient {
   private readonly basePath: string;
   private readonly pool: Pool;
   private seq = 0;
-  private readonly listeners = new Set<(e: Exchange) => void>();
 
   constructor(private readonly opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/$/, '');
@@ -88,13 +143,6 @@ export class FhirClient {
     this.origin = u.origin;
     this.basePath = u.pathname.replace(/\/$/, '');
     this.pool = new Pool(this.origin, { connections: opts.connections ?? 8, keepAliveTimeout: 10_000, pipelining: 1 });
-    if (opts.onExchange) this.listeners.add(opts.onExchange);
-  }
-
-  /** Records exchanges for the duration of one check; returns the function that stops recording. */
-  record(listener: (e: Exchange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** `path` is relative to the FHIR base (`Patient/1`, `metadata`, '') or an absolute URL on the same origin. */
@@ -104,6 +152,7 @@ export class FhirClient {
   }
 
   async request<T = any>(method: string, path: string, o: RequestOptions = {}): Promise<FhirResponse<T>> {
+    let issued = nowMs();
     const url = this.resolve(path);
     const label = `${method} ${redactUrl(url.toString())}`;
     if (url.origin !== this.origin) throw new TransportError('cross-origin', label, `refusing to follow a link off the target (${url.origin})`);
@@ -120,40 +169,53 @@ export class FhirClient {
       const token = await this.opts.token();
       if (token) headers.authorization = `Bearer ${token}`;
     }
-    const retries = method === 'GET' ? (this.opts.maxRetries ?? 2) : 0;
+    const scope = currentScope();
+    const maxRetries = this.opts.maxRetries ?? 2;
+    const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs ?? 30_000;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
-      const exchange: Exchange = {
-        seq: ++this.seq, startedAt: new Date(started).toISOString(), durationMs: 0, attempt,
-        request: { method, url: redactUrl(url.toString()), headers: redactHeaders(headers), body: redactBody(body, headers['content-type']) },
-      };
-      let status: number, resHeaders: Record<string, string>, text: string;
-      try {
-        const res = await this.pool.request({
-          method: method as 'GET', path: url.pathname + url.search, headers, body,
-          signal: AbortSignal.timeout(o.timeoutMs ?? this.opts.timeoutMs ?? 30_000),
-        });
-        status = res.statusCode;
-        resHeaders = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
-        text = await res.body.text();
-      } catch (e) {
-        const timeout = (e as Error).name === 'TimeoutError' || e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError;
-        exchange.durationMs = Date.now() - started;
-        exchange.error = timeout ? 'timeout' : (e as Error).message;
-        this.emit(exchange);
-        if (attempt <= retries) { await sleep(this.backoff(attempt)); continue; }
-        throw new TransportError(timeout ? 'timeout' : 'network', label,
-          timeout ? `no answer within ${o.timeoutMs ?? this.opts.timeoutMs ?? 30_000} ms` : `connection failed (${(e as Error).message})`, exchange);
-      }
+      const exchange = new RecordedExchange(++this.seq, new Date(started).toISOString(), attempt, { method, url: url.toString(), headers, body });
+      const sent = await this.send(method, url, headers, body, timeoutMs, issued, attempt, scope);
       exchange.durationMs = Date.now() - started;
-      exchange.response = { status, headers: redactHeaders(resHeaders), body: redactBody(text, resHeaders['content-type']) };
-      this.emit(exchange);
-      if (attempt <= retries && (status === 429 || status >= 500)) {
+      if ('error' in sent) {
+        exchange.error = sent.timeout ? 'timeout' : sent.error.message;
+        this.emit(exchange, scope);
+        if (method === 'GET' && attempt <= maxRetries) { await sleep(this.backoff(attempt)); issued = nowMs(); continue; }
+        throw new TransportError(sent.timeout ? 'timeout' : 'network', label,
+          sent.timeout ? `no answer within ${timeoutMs} ms` : `connection failed (${sent.error.message})`, exchange);
+      }
+      const { status, headers: resHeaders, text } = sent;
+      exchange.answered({ status, headers: resHeaders, text });
+      this.emit(exchange, scope);
+      if (attempt <= maxRetries && (status === 429 || (method === 'GET' && status >= 500))) {
         const wait = status === 429 ? retryAfterMs(resHeaders['retry-after']) ?? this.backoff(attempt) : this.backoff(attempt);
-        if (wait <= (this.opts.maxRetryAfterMs ?? 60_000)) { await sleep(wait); continue; }
+        if (wait <= (this.opts.maxRetryAfterMs ?? 60_000)) { await sleep(wait); issued = nowMs(); continue; }
       }
       if (status === 429) throw new TransportError('rate-limited', label, `429 Too Many Requests (Retry-After: ${resHeaders['retry-after'] ?? 'none'})`, exchange);
       return { status, headers: resHeaders, body: this.parse(label, status, resHeaders, text, o.accept ?? 'json', exchange), text, exchange, retried: attempt > 1 };
+    }
+  }
+
+  /** One attempt on the wire, holding one permit of the shared limit from sending to the last byte of the answer. */
+  private async send(method: string, url: URL, headers: Record<string, string>, body: string | undefined, timeoutMs: number, issued: number, attempt: number, scope: RequestScope | undefined):
+    Promise<{ status: number; headers: Record<string, string>; text: string } | { error: Error; timeout: boolean }> {
+    const gate = this.opts.gate;
+    if (gate) await gate.acquire();
+    const granted = nowMs();
+    let outcome: Outcome = { ms: 0, status: 0 };
+    try {
+      const res = await this.pool.request({ method: method as 'GET', path: url.pathname + url.search, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      const resHeaders = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
+      const text = await res.body.text();
+      const retry = res.statusCode === 429 || res.statusCode === 503 ? retryAfterMs(resHeaders['retry-after']) : undefined;
+      outcome = { ms: nowMs() - granted, status: res.statusCode, retryAfterMs: retry };
+      return { status: res.statusCode, headers: resHeaders, text };
+    } catch (e) {
+      const timeout = (e as Error).name === 'TimeoutError' || e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError;
+      return { error: e as Error, timeout };
+    } finally {
+      gate?.release(outcome);
+      this.opts.log?.request({ s: scope?.id ?? `proc:${process.pid}`, m: method, p: url.pathname, st: outcome.status, i: issued, g: granted, e: nowMs(), a: attempt }, scope);
     }
   }
 
@@ -177,8 +239,9 @@ export class FhirClient {
     return Math.min(5_000, (this.opts.backoffMs ?? 200) * 2 ** (attempt - 1));
   }
 
-  private emit(e: Exchange): void {
-    for (const l of this.listeners) l(e);
+  private emit(e: Exchange, scope: RequestScope | undefined): void {
+    scope?.exchanges?.push(e);
+    this.opts.onExchange?.(e);
   }
 
   // Convenience verbs: thin names for the interactions suites use.

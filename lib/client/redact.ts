@@ -15,20 +15,36 @@ const isSecretField = (k: string, oauthMessage: boolean) => SECRET_FIELDS.has(k)
 const MIN_SECRET_LENGTH = 6;
 
 const registered = new Set<string>();
+/** Every form of every registered secret in one pattern (longest first), rebuilt when a secret is added. */
+let pattern: RegExp | undefined;
 
 /** Remember a secret value so it is scrubbed wherever it appears, whatever the field it travels in. */
 export function registerSecret(value: string | undefined | null): void {
-  if (value && value.length >= MIN_SECRET_LENGTH) registered.add(value);
+  if (!value || value.length < MIN_SECRET_LENGTH || registered.has(value)) return;
+  registered.add(value);
+  const forms = new Set<string>();
+  for (const s of registered) for (const f of [s, encodeURIComponent(s), Buffer.from(s).toString('base64')]) forms.add(f);
+  pattern = new RegExp([...forms].sort((a, b) => b.length - a.length).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
 }
 
-/** Replaces every registered secret (and its URL-encoded form) in free text. */
+const CREDENTIAL = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+
+/** Replaces every registered secret (and its URL-encoded and base64 forms) in free text. */
 export function redactText(text: string): string {
-  let out = text;
-  for (const s of registered) {
-    for (const form of new Set([s, encodeURIComponent(s), Buffer.from(s).toString('base64')])) out = out.split(form).join(REDACTED);
-  }
+  const out = pattern ? text.replace(pattern, REDACTED) : text;
   // A Basic credential carries client_id:secret in base64; the pair never appears in the registry as such.
-  return out.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`);
+  return out.replace(CREDENTIAL, `$1 ${REDACTED}`);
+}
+
+const SECRET_FIELD_NAME = new RegExp(`(^|[^A-Za-z_])(${[...SECRET_FIELDS].join('|')})([^A-Za-z_]|$)`);
+
+/**
+ * Registers the secrets a body carries in OAuth fields (a token response's access_token, a form's client_secret)
+ * without redacting it: exchanges are redacted only when read, but a secret seen once must be scrubbed from
+ * everything written afterwards. A body that names no such field costs one regex scan.
+ */
+export function registerSecretsIn(body: string | undefined, contentType = ''): void {
+  if (body && SECRET_FIELD_NAME.test(body)) redactBody(body, contentType);
 }
 
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -1,6 +1,10 @@
 // What a suite needs in its worker: the run context, the matrix, the target's gaps and FHIR clients
-// (one authenticated, one anonymous) that share the target's connection limits. Built once per worker.
+// (one authenticated, one anonymous) that share the run's limit on requests in flight and its request log.
+// Built once per worker.
+import { join } from 'node:path';
 import { FhirClient } from '../client/http.ts';
+import { DEFAULT_CONCURRENCY, gateFromEnv } from '../client/limiter.ts';
+import { RequestLog } from '../client/request-log.ts';
 import { TokenSource } from '../client/token.ts';
 import { registerSecret } from '../client/redact.ts';
 import { credentialsFromEnv, type Credentials } from '../config/target.ts';
@@ -36,13 +40,16 @@ export function session(): Session {
   registerSecret(process.env.DHP_TEST_PASSWORD);
   const tokens = credentials && new TokenSource({ tokenUrl: ctx.target.tokenUrl, clientAuth: ctx.target.clientAuth, ...credentials });
   const timeoutMs = Number(process.env.DHP_TIMEOUT_MS ?? 30_000);
-  const connections = Number(process.env.DHP_CONNECTIONS ?? 8);
+  // Enough connections that a granted request never queues inside the pool (the limit is the gate's to enforce).
+  const connections = Number(process.env.DHP_CONNECTIONS ?? process.env.DHP_CONCURRENCY ?? DEFAULT_CONCURRENCY);
+  const gate = gateFromEnv();
+  const log = new RequestLog(join(ctx.runDir, 'requests'));
   current = {
     ctx, matrix, credentials, tokens,
     capabilities: new Map(matrix.capabilities.map((c) => [c.id, c])),
     gaps: new GapBook(ctx.target.gaps),
-    client: new FhirClient({ baseUrl: ctx.target.baseUrl, token: tokens && (() => tokens.get()), timeoutMs, connections }),
-    anonymous: new FhirClient({ baseUrl: ctx.target.baseUrl, timeoutMs, connections: 2 }),
+    client: new FhirClient({ baseUrl: ctx.target.baseUrl, token: tokens && (() => tokens.get()), timeoutMs, connections, gate, log }),
+    anonymous: new FhirClient({ baseUrl: ctx.target.baseUrl, timeoutMs, connections: 4, gate, log }),
     draw: (label) => draw(ctx.seed, label),
   };
   return current;

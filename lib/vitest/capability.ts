@@ -8,8 +8,10 @@ import * as allure from 'allure-js-commons';
 import { test } from 'vitest';
 import { TransportError, type Exchange, type FhirClient } from '../client/http.ts';
 import { redactText } from '../client/redact.ts';
+import { inScope } from '../client/scope.ts';
 import { session, type Session } from '../run/session.ts';
 import { Blocked, CheckFailure, gapExcuses, NotRun, type Verdict } from '../verdicts.ts';
+import { testScope } from './scope.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -52,8 +54,9 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
     await allure.severity(SEVERITY[def.tier]);
     await allure.epic(def.suite);
 
+    // The check's own requests only, however many checks run concurrently on the same clients.
     const exchanges: Exchange[] = [];
-    const stops = [s.client.record((e) => exchanges.push(e)), s.anonymous.record((e) => exchanges.push(e))];
+    const scope = testScope(task, exchanges);
     const notes: string[] = [];
     const check: Check = {
       client: s.client, anonymous: s.anonymous, session: s,
@@ -62,7 +65,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
       note: (text) => { notes.push(text); },
     };
     const finish = async (verdict: Verdict, reason?: string) => {
-      stops.forEach((stop) => stop());
+      scope.exchanges = undefined;
       task.meta.verdict = verdict;
       if (reason) task.meta.reason = redactText(reason);
       task.meta.flaky = exchanges.some((e) => e.attempt > 1);
@@ -73,7 +76,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
     const gap = s.gaps.lookup(capability);
     try {
       if (opts.writes && s.ctx.target.readOnly) throw new NotRun(`target "${s.ctx.target.name}" is read-only: the harness never writes there`);
-      await fn(check);
+      await inScope(scope, () => fn(check));
     } catch (e) {
       if (e instanceof NotRun) {
         await finish('not-run', e.reason);

@@ -12,6 +12,7 @@ import { TypeFixtures, writableTypes } from '../search/type-fixtures.ts';
 import { session } from '../run/session.ts';
 import { CheckFailure } from '../verdicts.ts';
 import { capabilityTest } from './capability.ts';
+import { scopedHook } from './scope.ts';
 
 export function selectedSearchTypes(env: NodeJS.ProcessEnv = process.env): string[] | null {
   const raw = env.DHP_SEARCH_TYPES?.trim();
@@ -43,14 +44,16 @@ export function searchParamSuite(part: number, parts: number): void {
 
   for (const type of mine) {
     const resource = s.matrix.resources.find((r) => r.type === type)!;
-    describe(`${type} search parameters`, () => {
+    // Types are independent of one another, and so are the checks of a type once it is planted: all concurrent,
+    // bounded by the run's limit on requests in flight. Planting (beforeAll) and teardown (afterAll) stay ordered.
+    describe.concurrent(`${type} search parameters`, () => {
       const gap = s.gaps.lookup(`endpoint:${type}`);
       const fx = new TypeFixtures(resource, writable, s.ctx.tag, s.ctx.runId,
         gap?.kind === 'not-enabled' ? `the target's expected gap ${gap.ticket ?? ''} says the ${type} endpoint is not enabled: nothing can be planted` : undefined);
-      beforeAll(async () => {
+      beforeAll(scopedHook('beforeAll', async () => {
         if (!s.ctx.target.readOnly) await fx.plant(s.client);
-      }, 600_000);
-      afterAll(async () => {
+      }), 600_000);
+      afterAll(scopedHook('afterAll', async () => {
         for (const plan of fx.plans) {
           const problem = plan.status !== 'not-run' && !s.ctx.target.readOnly ? fx.problemFor(plan) : undefined;
           const generatedProblem = plan.generated && !s.ctx.target.readOnly ? fx.problemFor(plan, 'generated') : undefined;
@@ -63,7 +66,7 @@ export function searchParamSuite(part: number, parts: number): void {
         }
         const left = s.ctx.target.readOnly ? [] : await fx.teardown(s.client, s.matrix);
         if (left.length) console.warn(`teardown: could not delete ${left.join(', ')} (the run tag lets \`dhp-conformance cleanup\` sweep them)`);
-      }, 600_000);
+      }), 600_000);
 
       for (const plan of fx.plans) {
         const cap = plan.param.capability;
@@ -88,9 +91,9 @@ export function searchParamSuite(part: number, parts: number): void {
     });
   }
 
-  afterAll(async () => {
+  afterAll(scopedHook('afterAll', async () => {
     await capabilityStatement(s.client);
     const merged = writeCoverage(s.ctx.runDir, `part-${part}-of-${parts}`, coverage, s.matrix, selected);
     console.log(`${formatCoverage(merged)}\n(search suite part ${part}/${parts}: ${mine.length} types in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  });
+  }));
 }

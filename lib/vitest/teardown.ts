@@ -3,12 +3,13 @@
 import { afterAll } from 'vitest';
 import { CreatedResources } from '../fixtures/teardown.ts';
 import type { Session } from '../run/session.ts';
+import { scopedHook } from './scope.ts';
 
 export function deletedAfterAll(s: Session): CreatedResources {
   const created = new CreatedResources();
-  afterAll(async () => {
+  afterAll(scopedHook('afterAll', async () => {
     const left = await created.deleteAll(s.client, s.matrix);
     if (left.length) console.warn(`teardown: could not delete ${left.join(', ')} (the run tag lets \`dhp-conformance cleanup\` sweep them)`);
-  });
+  }));
   return created;
 }
