@@ -1,5 +1,9 @@
-// `dhp-conformance cleanup`: sweep every resource carrying the harness's run tag (of one run, or of all).
+// `dhp-conformance cleanup`: sweep every resource carrying the harness's run tag (of one run, or of all), page by
+// page and type by type until a search finds none; report what the target cannot or would not delete, and why.
+// Exit 0 when nothing deletable is left, 1 when something the target could delete remains (or could not be listed).
+import { AdaptiveLimit } from '../lib/client/adaptive-limit.ts';
 import { FhirClient } from '../lib/client/http.ts';
+import { DEFAULT_CONCURRENCY, Semaphore } from '../lib/client/limiter.ts';
 import { TokenSource } from '../lib/client/token.ts';
 import { ConfigError, credentialsFromEnv, resolveTarget } from '../lib/config/target.ts';
 import { runTag } from '../lib/fixtures/run-tag.ts';
@@ -7,8 +11,12 @@ import { sweep } from '../lib/fixtures/teardown.ts';
 import { loadMatrix } from '../lib/matrix/load.ts';
 import { EXIT } from '../lib/report/results.ts';
 
-export async function cleanup(targetName: string | undefined, runId: string | undefined): Promise<number> {
+const SHOWN = 20;
+
+export async function cleanup(targetName: string | undefined, runId: string | undefined, concurrencyText?: string): Promise<number> {
   if (!targetName) throw new ConfigError('cleanup needs --target <name|url> (the embedded server keeps nothing between runs)');
+  const concurrency = Number(concurrencyText ?? process.env.DHP_CONCURRENCY ?? DEFAULT_CONCURRENCY);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`--concurrency takes a positive whole number, not "${concurrencyText}"`);
   const { matrix } = loadMatrix();
   const target = resolveTarget(matrix, { target: targetName });
   if (target.embedded) throw new ConfigError('the embedded server keeps nothing between runs: nothing to clean up');
@@ -16,12 +24,29 @@ export async function cleanup(targetName: string | undefined, runId: string | un
   const credentials = credentialsFromEnv();
   if (!credentials) throw new ConfigError('cleanup needs DHP_CLIENT_ID and DHP_CLIENT_SECRET');
   const tokens = new TokenSource({ tokenUrl: target.tokenUrl!, clientAuth: target.clientAuth, ...credentials });
-  const client = new FhirClient({ baseUrl: target.baseUrl!, token: () => tokens.get() });
+  const client = new FhirClient({
+    baseUrl: target.baseUrl!, token: () => tokens.get(), connections: concurrency,
+    gate: new Semaphore(new AdaptiveLimit(concurrency)),
+  });
   try {
-    const report = await sweep(client, matrix, runId ? runTag(runId) : undefined, { onType: (t) => process.stdout.write(`\rsweeping ${t.padEnd(30)}`) });
-    console.log(`\rdeleted ${report.deleted}; cannot delete ${report.undeletable.length} (type without delete); failed ${report.failed.length}`);
-    for (const ref of [...report.undeletable, ...report.failed]) console.log(`  left: ${ref}`);
-    return report.failed.length ? EXIT.failures : EXIT.conformant;
+    const scope = runId ? `run ${runId}` : 'every run';
+    const report = await sweep(client, matrix, runId ? runTag(runId) : undefined, {
+      onType: (type, deleted) => process.stdout.write(`\rsweeping ${type.padEnd(30)} ${deleted} deleted`),
+    });
+    process.stdout.write('\r'.padEnd(60) + '\r');
+    console.log(`cleanup of ${scope} at ${target.baseUrl}: deleted ${report.deleted}`);
+    for (const u of report.undeletable) console.log(`  kept ${u.count} ${u.type}: ${u.reason} (the planter reuses these fixtures across runs)`);
+    for (const f of report.failed.slice(0, SHOWN)) console.log(`  ✗ could not delete ${f.ref}: ${f.reason}`);
+    if (report.failed.length > SHOWN) console.log(`  … and ${report.failed.length - SHOWN} more refused deletes`);
+    for (const r of report.remaining) console.log(`  ✗ ${r.count} tagged ${r.type} still found after the sweep`);
+    for (const u of report.unsearchable) console.log(`  ✗ could not list tagged ${u.type}: ${u.reason}`);
+    const left = report.failed.length + report.remaining.reduce((n, r) => n + r.count, 0);
+    if (left || report.unsearchable.length) {
+      console.log(`${left} resources of deletable types are left${report.unsearchable.length ? `, ${report.unsearchable.length} types could not be listed` : ''}`);
+      return EXIT.failures;
+    }
+    console.log('no tagged resource of a deletable type is left');
+    return EXIT.conformant;
   } finally {
     await client.close();
   }

@@ -22,7 +22,8 @@ commands:
               --concurrency <n>     most requests in flight at once across the whole run (default 16; DHP_CONCURRENCY too)
   serve     start the reference server alone (--port, --profile, --fault, --latency, --db)
   matrix    regenerate capabilities.json; --check <base-url> prints the drift against a live /metadata
-  cleanup   delete what crashed runs left behind: --target <name|url> [--run-id <id>]
+  cleanup   delete what runs left behind, every page of every type: --target <name|url> [--run-id <id>] [--concurrency <n>]
+              exit 0 when no tagged resource of a deletable type is left, 1 otherwise
 
 faults: ${FAULTS.map((f) => f.name).join(', ')}
 exit codes: 0 conformant, 1 failures or nothing verified, 2 usage/config error, 3 gap closed under --strict-gaps`;
@@ -61,9 +62,9 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.conformant;
     }
     case 'cleanup': {
-      const { values } = parseArgs({ args: rest, strict: true, options: { target: { type: 'string' }, 'run-id': { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, strict: true, options: { target: { type: 'string' }, 'run-id': { type: 'string' }, concurrency: { type: 'string' } } });
       const { cleanup } = await import('./cleanup.ts');
-      return cleanup(values.target, values['run-id']);
+      return cleanup(values.target, values['run-id'], values.concurrency);
     }
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);

@@ -11,7 +11,7 @@ import { LimiterService } from './limiter.ts';
 function target(first429: boolean) {
   let inFlight = 0;
   const seen = { peak: 0, served: 0, arrivals: [] as number[], at429: 0 };
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     seen.arrivals.push(Date.now());
     if (first429 && !seen.at429) {
       seen.at429 = Date.now();

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FhirClient } from '../client/http.ts';
 import { parseLocation } from '../fhir/location.ts';
+import { currentVersions, reusedAcrossRuns, stableFixtureId } from '../fixtures/reuse.ts';
 import { withRunTag, type Coding } from '../fixtures/run-tag.ts';
 import type { GapBook } from '../matrix/gaps.ts';
 import type { Matrix, ResourceCapability } from '../matrix/types.ts';
@@ -17,21 +18,34 @@ interface Entry {
   placeholder: string;
   method: 'POST' | 'PUT';
   resource: Record<string, any>;
+  /** Planted under a stable id to be reused across runs (lib/fixtures/reuse.ts). */
+  reuse?: boolean;
+  /** A reused fixture the target may also create with POST, should it refuse a PUT under a client id. */
+  orPost?: boolean;
+  /** The version a previous run left, for the update in place. */
+  ifMatch?: string;
   /** Set once the server answered. */
   stored?: Record<string, any>;
 }
+
+/** How fixtures of a type are written; 'PUT, else POST': under stable ids, as creates if the target refuses that. */
+export type WriteMethod = 'POST' | 'PUT' | 'PUT, else POST';
 
 export interface PlantProblem {
   kind: 'not-enabled' | 'rejected';
   message: string;
 }
 
-/** Which types the harness can put on the server: enabled (per the gaps) and writable (create, or update-as-create). */
-export function writableTypes(matrix: Matrix, gaps: GapBook): Map<string, 'POST' | 'PUT'> {
-  const out = new Map<string, 'POST' | 'PUT'>();
+/**
+ * Which types the harness can put on the server: enabled (per the gaps) and writable (create, or update-as-create).
+ * PUT under stable ids for types the target cannot delete, so that runs reuse them (lib/fixtures/reuse.ts).
+ */
+export function writableTypes(matrix: Matrix, gaps: GapBook): Map<string, WriteMethod> {
+  const out = new Map<string, WriteMethod>();
   for (const r of matrix.resources) {
     if (gaps.lookup(`endpoint:${r.type}`)?.kind === 'not-enabled') continue;
-    if (r.interactions.includes('create')) out.set(r.type, 'POST');
+    if (reusedAcrossRuns(r)) out.set(r.type, r.interactions.includes('create') ? 'PUT, else POST' : 'PUT');
+    else if (r.interactions.includes('create')) out.set(r.type, 'POST');
     else if (r.interactions.includes('update')) out.set(r.type, 'PUT');
   }
   return out;
@@ -60,7 +74,7 @@ export class TypeFixtures {
 
   constructor(
     readonly resource: ResourceCapability,
-    private readonly writable: ReadonlyMap<string, 'POST' | 'PUT'>,
+    private readonly writable: ReadonlyMap<string, WriteMethod>,
     private readonly tag: Coding,
     runId: string,
     /** Why the type cannot be written, when the target's gaps say its endpoint is not enabled. */
@@ -84,11 +98,12 @@ export class TypeFixtures {
         const key = `${wanted}#${slot}`;
         let ph = this.pools.get(key);
         if (!ph) {
-          const method = this.writable.get(wanted)!;
-          const id = randomUUID();
+          const how = this.writable.get(wanted)!;
+          const method = how === 'POST' ? 'POST' : 'PUT';
+          const id = method === 'PUT' ? stableFixtureId(wanted, `target of ${this.resource.type} ${key}`) : randomUUID();
           ph = method === 'POST' ? `urn:uuid:${id}` : `${wanted}/${id}`;
           this.pools.set(key, ph);
-          const entry: Entry = { placeholder: ph, method, resource: {} };
+          const entry: Entry = { placeholder: ph, method, resource: {}, reuse: method === 'PUT', orPost: how === 'PUT, else POST' };
           this.targets.push(entry);
           const target: Record<string, any> = { ...minimalResource(wanted, this.context(`${unique}t${slot}`)), ...(method === 'PUT' ? { id } : {}) };
           entry.resource = withRunTag(target, this.tag);
@@ -106,11 +121,13 @@ export class TypeFixtures {
     return this.planted;
   }
 
-  private entryOf(resource: Record<string, any>): Entry {
-    const method = this.writable.get(this.resource.type)!;
-    const id = randomUUID();
+  /** `key` names the entry within this type's fixtures, the same every run (the stable id of a reused fixture). */
+  private entryOf(resource: Record<string, any>, key: string): Entry {
+    const how = this.writable.get(this.resource.type)!;
+    const method = how === 'POST' ? 'POST' : 'PUT';
+    const id = method === 'PUT' ? stableFixtureId(this.resource.type, key) : randomUUID();
     const r = withRunTag(method === 'PUT' ? { ...resource, id } : resource, this.tag);
-    return { placeholder: method === 'POST' ? `urn:uuid:${id}` : `${this.resource.type}/${id}`, method, resource: r };
+    return { placeholder: method === 'POST' ? `urn:uuid:${id}` : `${this.resource.type}/${id}`, method, resource: r, reuse: method === 'PUT', orPost: how === 'PUT, else POST' };
   }
 
   private async doPlant(client: FhirClient): Promise<void> {
@@ -124,11 +141,11 @@ export class TypeFixtures {
     }
     for (const p of planned) {
       const e = {} as Record<Variant, Entry>;
-      for (const v of VARIANTS) e[v] = this.entryOf(p.resources![v]);
+      for (const v of VARIANTS) e[v] = this.entryOf(p.resources![v], `${p.param.name} ${v}`);
       this.paramEntries.set(p.param.name, e);
       if (!p.generated) continue;
       const g = {} as Record<Variant, Entry>;
-      for (const v of VARIANTS) g[v] = this.entryOf(p.generated.resources[v]);
+      for (const v of VARIANTS) g[v] = this.entryOf(p.generated.resources[v], `${p.param.name} generated ${v}`);
       this.paramEntries.set(`${p.param.name}#generated`, g);
     }
     const groups = [...this.paramEntries.entries()];
@@ -153,7 +170,7 @@ export class TypeFixtures {
     for (const v of ['decoy', 'match', 'second'] as Variant[]) {
       for (let attempt = 0; ; attempt++) {
         await new Promise((r) => setTimeout(r, attempt ? 1100 : 15));
-        const entry = this.entryOf(minimalResource(this.resource.type, this.context(`seq${v}${attempt}`)));
+        const entry = this.entryOf(minimalResource(this.resource.type, this.context(`seq${v}${attempt}`)), `sequential ${v} ${attempt}`);
         const fail = await this.send(client, [entry]);
         if (fail) { this.paramProblems.set('#sequential', fail.message); return; }
         const lu = entry.stored!.meta?.lastUpdated as string;
@@ -165,15 +182,25 @@ export class TypeFixtures {
 
   /** One transaction; fills `stored` of every entry; returns a problem instead of throwing. */
   private async send(client: FhirClient, entries: Entry[]): Promise<PlantProblem | undefined> {
+    const reused = entries.filter((e) => e.reuse);
+    for (const type of new Set(reused.map((e) => e.resource.resourceType as string))) {
+      const versions = await currentVersions(client, type, reused.filter((e) => e.resource.resourceType === type).map((e) => e.resource.id));
+      for (const e of reused) if (e.resource.resourceType === type && versions.has(e.resource.id)) e.ifMatch = `W/"${versions.get(e.resource.id)}"`;
+    }
     const bundle = {
       resourceType: 'Bundle', type: 'transaction',
       entry: entries.map((e) => ({
-        ...(e.method === 'POST' ? { fullUrl: e.placeholder } : {}),
+        ...(e.method === 'POST' ? { fullUrl: e.placeholder.startsWith('urn:uuid:') ? e.placeholder : `urn:uuid:${randomUUID()}` } : {}),
         resource: deepReplace(e.resource, this.refs),
-        request: e.method === 'POST' ? { method: 'POST', url: e.resource.resourceType } : { method: 'PUT', url: `${e.resource.resourceType}/${e.resource.id}` },
+        request: e.method === 'POST' ? { method: 'POST', url: e.resource.resourceType } : { method: 'PUT', url: `${e.resource.resourceType}/${e.resource.id}`, ...(e.ifMatch ? { ifMatch: e.ifMatch } : {}) },
       })),
     };
     const res = await client.transaction(bundle, { accept: 'any' });
+    // A target that will not create under a client's id gets the reused fixtures as plain creates.
+    if (res.status >= 400 && res.status !== 404 && reused.some((e) => !e.ifMatch && e.orPost)) {
+      for (const e of reused) if (!e.ifMatch && e.orPost) Object.assign(e, { method: 'POST', reuse: false, orPost: false, resource: { ...e.resource, id: undefined } });
+      return this.send(client, entries);
+    }
     if (res.status === 404 || (res.status >= 400 && /not.(enabled|supported)/i.test(res.text) && entries.every((e) => e.resource.resourceType === entries[0]!.resource.resourceType))) {
       return { kind: 'not-enabled', message: `POST [base] transaction with ${entries[0]!.resource.resourceType} answered ${res.status}: ${res.text.slice(0, 300)}` };
     }
@@ -225,12 +252,14 @@ export class TypeFixtures {
     return new Set(this.created.filter((r) => r.startsWith(prefix)).map((r) => r.slice(prefix.length)));
   }
 
-  /** Deletes what was created (transactions of DELETE entries; one by one where that fails). Returns what is left. */
+  /**
+   * Deletes what was created (transactions of DELETE entries; one by one where that fails). Returns what could not
+   * be deleted. Types the target cannot delete are not attempted: their fixtures are reused by the next run.
+   */
   async teardown(client: FhirClient, matrix: Matrix): Promise<string[]> {
     const deletable = (ref: string) => matrix.resources.find((r) => r.type === ref.split('/')[0])?.interactions.includes('delete');
-    const refs = [...this.created].reverse();
-    const left = refs.filter((r) => !deletable(r));
-    const todo = refs.filter(deletable);
+    const left: string[] = [];
+    const todo = [...this.created].reverse().filter(deletable);
     for (let i = 0; i < todo.length; i += CHUNK) {
       const chunk = todo.slice(i, i + CHUNK);
       const res = await client.transaction({ resourceType: 'Bundle', type: 'transaction', entry: chunk.map((ref) => ({ request: { method: 'DELETE', url: ref } })) }, { accept: 'any' }).catch(() => undefined);
