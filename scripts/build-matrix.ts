@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import type {
   Capability, CompositeComponent, ExpectedGap, Matrix, ResourceCapability, SearchParam, SearchParamType, TargetConfig, Tier,
 } from '../lib/matrix/types.ts';
-import { compareMatrixWithServer } from '../lib/matrix/drift.ts';
+import { compareMatrixWithServer, DriftCheckError } from '../lib/matrix/drift.ts';
 import { readSpecJson } from '../lib/spec/files.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -292,9 +292,16 @@ async function main(argv: string[]): Promise<void> {
   if (check >= 0) {
     const url = argv[check + 1];
     if (!url) { console.error('usage: npm run matrix -- --check <base-url>'); process.exit(2); }
-    const drift = await compareMatrixWithServer(readJson<Matrix>(out), url);
-    console.log(drift.text);
-    process.exit(drift.clean ? 0 : 1);
+    // Exit 0: no drift; 1: drift (the table says where); 2: /metadata could not be compared (one line says why).
+    try {
+      const drift = await compareMatrixWithServer(readJson<Matrix>(out), url, Number(process.env.DHP_TIMEOUT_MS ?? 30_000));
+      console.log(drift.text);
+      process.exit(drift.clean ? 0 : 1);
+    } catch (e) {
+      if (!(e instanceof DriftCheckError)) throw e;
+      console.error(`matrix --check: ${e.message}`);
+      process.exit(2);
+    }
   }
   const matrix = build();
   writeFileSync(out, `${JSON.stringify(matrix, null, 2)}\n`);
