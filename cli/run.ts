@@ -148,12 +148,13 @@ export async function run(o: RunOptions): Promise<number> {
 }
 
 /**
- * Suite files run in parallel workers whatever the machine's core count (the work is waiting on the target, not
- * computing), and checks marked concurrent run up to `maxConcurrency` at a time per group; the shared limit, not
- * these numbers, bounds what reaches the target.
+ * Checks marked concurrent run up to `maxConcurrency` at a time per group, so a worker keeps many requests in flight;
+ * the shared limit, not these numbers, bounds what reaches the target. Two workers (DHP_WORKERS) that each load the
+ * harness once (isolate: false) measured cheapest: every extra worker costs its own module graph in CPU and memory,
+ * and concurrency within a file already hides the latency.
  */
 function workerOptions(concurrency: number): { maxWorkers: number; maxConcurrency: number; isolate: boolean } {
-  return { maxWorkers: Number(process.env.DHP_WORKERS ?? 4), maxConcurrency: Math.max(5, concurrency), isolate: process.env.DHP_ISOLATE === '1' };
+  return { maxWorkers: Number(process.env.DHP_WORKERS ?? 2), maxConcurrency: Math.max(5, concurrency), isolate: false };
 }
 
 /** Fails fast, with a clear message, when the target cannot be reached or will not give the harness a token. */

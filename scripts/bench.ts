@@ -33,6 +33,8 @@ interface Row {
   boundS: number | null;
   wallOverBound: number | null;
   criticalSteps: string[];
+  /** CPU seconds of the CLI process and of each worker (last sample before it exited). */
+  cpuByProcess: { main: number; workers: number[] };
   limiter?: unknown;
   load: { before: number[]; after: number[] };
 }
@@ -46,7 +48,10 @@ function childrenCpuS(): number {
   return (Number(f[13]) + Number(f[14])) / TICK;
 }
 
-/** Sum of VmRSS over `root` and its descendants, in MB. */
+/** Last seen user+system CPU seconds of every process of the tree (a process's total, minus its last < 100 ms). */
+const cpuSeen = new Map<number, { role: string; cpuS: number }>();
+
+/** Sum of VmRSS over `root` and its descendants, in MB; also notes each process's CPU so far. */
 function treeRssMb(root: number): number {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
@@ -60,7 +65,12 @@ function treeRssMb(root: number): number {
   let kb = 0;
   for (const pid of parent.keys()) {
     if (!inTree(pid)) continue;
-    try { kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0); } catch { /* gone */ }
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const role = pid === root ? 'main' : 'worker';
+      cpuSeen.set(pid, { role, cpuS: (Number(f[11]) + Number(f[12])) / TICK });
+    } catch { /* gone */ }
   }
   return kb / 1024;
 }
@@ -110,6 +120,7 @@ async function benchOne(latencyMs: number, concurrency: string | undefined): Pro
     const args = ['run', '--target', server.base, '--out', out, ...(concurrency ? ['--concurrency', concurrency] : [])];
     const harness = node(args, { ...cleanEnv(), DHP_TOKEN_URL: server.token, ...server.creds }, 'ignore');
     let peak = 0;
+    cpuSeen.clear();
     const sampler = setInterval(() => { peak = Math.max(peak, treeRssMb(harness.pid!)); }, 100);
     const exitCode = await new Promise<number>((ok) => harness.on('exit', (c) => ok(c ?? -1)));
     clearInterval(sampler);
@@ -130,6 +141,10 @@ async function benchOne(latencyMs: number, concurrency: string | undefined): Pro
       peakRssMb: Math.round(peak), criticalPath: cp.length, boundS: boundS === null ? null : round(boundS),
       wallOverBound: boundS ? round(wallS / boundS) : null,
       criticalSteps: cp.steps.map((s) => `${s.roundTrips} × ${s.name}`), limiter, load,
+      cpuByProcess: {
+        main: round([...cpuSeen.values()].filter((p) => p.role === 'main').reduce((n, p) => n + p.cpuS, 0)),
+        workers: [...cpuSeen.values()].filter((p) => p.role === 'worker').map((p) => round(p.cpuS)),
+      },
     };
   } finally {
     server.proc.kill('SIGTERM');
@@ -171,6 +186,7 @@ async function main(): Promise<void> {
   console.log(`\n${table(rows)}\n`);
   if (ratio100to0 !== null) console.log(`wall at 100 ms / wall at 0 ms: ${ratio100to0}`);
   for (const r of rows) if (r.criticalSteps.length) console.log(`critical path at ${r.latencyMs} ms: ${r.criticalSteps.join(' → ')}`);
+  for (const r of rows) console.log(`harness CPU at ${r.latencyMs} ms: ${r.harnessCpuS} s = CLI process ${r.cpuByProcess.main} s + workers ${r.cpuByProcess.workers.join(' + ')} s`);
   const checks = [
     at0 && [`wall at 0 ms ≤ ${TARGETS.wall0S} s`, at0.wallS <= TARGETS.wall0S],
     at100 && [`wall at 100 ms ≤ ${TARGETS.wall100S} s`, at100.wallS <= TARGETS.wall100S],

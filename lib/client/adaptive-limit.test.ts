@@ -38,10 +38,12 @@ describe('adaptive limit (AIMD)', () => {
     expect([l.limit, l.pausedFor()]).toEqual([1, 3000]);
   });
 
-  test('latency more than twice the best recent window cuts by a quarter; steady latency under demand grows back to max', () => {
+  test('two windows in a row more than twice as slow as the best recent one cut by a quarter; steady latency under demand grows back to max', () => {
     const c = clock();
     const l = new AdaptiveLimit(16, 25, c.now);
     window(l, c, 16, 100);
+    expect(l.limit).toBe(16);
+    window(l, c, 16, 400);
     expect(l.limit).toBe(16);
     window(l, c, 16, 400);
     expect(l.limit).toBe(12);
@@ -50,10 +52,20 @@ describe('adaptive limit (AIMD)', () => {
     expect(l.snapshot().latencyBackoffs).toBe(1);
   });
 
+  test('slow requests among fast ones (a big transaction among reads) are no slowdown of the server', () => {
+    const c = clock();
+    const l = new AdaptiveLimit(16, 25, c.now);
+    for (let w = 0; w < 4; w++) {
+      for (let i = 0; i < 16; i++) { c.advance(10); l.observe({ ms: i % 2 ? 900 : 100, status: 200 }); }
+    }
+    expect(l.limit).toBe(16);
+  });
+
   test('loopback jitter (a few ms) is within the slack and does not count as a slowdown', () => {
     const c = clock();
     const l = new AdaptiveLimit(8, 25, c.now);
     window(l, c, 8, 1);
+    window(l, c, 8, 20);
     window(l, c, 8, 20);
     expect(l.limit).toBe(8);
   });

@@ -2,9 +2,11 @@
 // overloaded. AIMD, as TCP does it, on two signals:
 //   - 429 (or 503 with Retry-After): halve the limit and pause every grant until Retry-After has passed — the
 //     whole run waits, not just the request that was told to;
-//   - latency: per window of about `limit` answers, the median latency is compared with the best window median
-//     of the last few windows; more than twice that (plus a slack that keeps loopback jitter from counting) cuts
-//     the limit by a quarter; a window that had requests waiting and no slowdown adds one (up to `max`).
+//   - latency: per window of about `limit` answers, the window's fast answers (10th percentile: requests differ
+//     too much in cost — a 200-entry transaction vs a read — for a median to say anything) are compared with the
+//     best of the last windows; two windows in a row more than twice as slow (plus a slack that keeps loopback
+//     jitter from counting) cut the limit by a quarter; a window that had requests waiting and no slowdown adds
+//     one (up to `max`).
 // Pure bookkeeping with an injectable clock: the semaphore (lib/client/limiter.ts) asks it and tells it outcomes.
 
 export interface Outcome {
@@ -26,7 +28,7 @@ export interface LimitStats {
   errors: number;
 }
 
-const BASELINE_WINDOWS = 10;
+const BASELINE_WINDOWS = 20;
 /** Longest pause honoured for one Retry-After (a server asking for an hour is handled by the client's own limit). */
 const MAX_PAUSE_MS = 60_000;
 /** Pause after a 429 without Retry-After. */
@@ -37,7 +39,8 @@ export class AdaptiveLimit {
   private pausedUntil = 0;
   private samples: number[] = [];
   private windowStart: number;
-  private medians: number[] = [];
+  private floors: number[] = [];
+  private slowWindows = 0;
   private waited = false;
   private readonly stats: LimitStats;
 
@@ -76,7 +79,7 @@ export class AdaptiveLimit {
       return;
     }
     this.samples.push(o.ms);
-    if (this.samples.length >= Math.max(4, this.limit) && this.now() - this.windowStart >= 20) this.closeWindow();
+    if (this.samples.length >= Math.max(8, this.limit) && this.now() - this.windowStart >= 20) this.closeWindow();
   }
 
   snapshot(): LimitStats {
@@ -85,14 +88,16 @@ export class AdaptiveLimit {
 
   private closeWindow(): void {
     const sorted = this.samples.sort((a, b) => a - b);
-    const median = sorted[sorted.length >> 1]!;
-    this.medians.push(median);
-    if (this.medians.length > BASELINE_WINDOWS) this.medians.shift();
-    const baseline = Math.min(...this.medians);
-    if (median > 2 * baseline + this.slackMs) {
+    const floor = sorted[Math.floor(sorted.length / 10)]!;
+    this.floors.push(floor);
+    if (this.floors.length > BASELINE_WINDOWS) this.floors.shift();
+    const baseline = Math.min(...this.floors);
+    this.slowWindows = floor > 2 * baseline + this.slackMs ? this.slowWindows + 1 : 0;
+    if (this.slowWindows >= 2) {
       this.stats.latencyBackoffs++;
+      this.slowWindows = 0;
       this.cut(0.75);
-    } else if (this.waited && this.limit < this.max) {
+    } else if (this.waited && this.limit < this.max && !this.slowWindows) {
       this.limit++;
     }
     this.samples = [];

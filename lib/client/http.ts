@@ -154,8 +154,9 @@ export class FhirClient {
   async request<T = any>(method: string, path: string, o: RequestOptions = {}): Promise<FhirResponse<T>> {
     let issued = nowMs();
     const url = this.resolve(path);
-    const label = `${method} ${redactUrl(url.toString())}`;
-    if (url.origin !== this.origin) throw new TransportError('cross-origin', label, `refusing to follow a link off the target (${url.origin})`);
+    // Only errors name the request: redacting the URL of every request that succeeds is wasted work.
+    const label = () => `${method} ${redactUrl(url.toString())}`;
+    if (url.origin !== this.origin) throw new TransportError('cross-origin', label(), `refusing to follow a link off the target (${url.origin})`);
     const headers: Record<string, string> = { accept: FHIR_JSON, ...o.headers };
     let body: string | undefined;
     if (o.form) {
@@ -181,7 +182,7 @@ export class FhirClient {
         exchange.error = sent.timeout ? 'timeout' : sent.error.message;
         this.emit(exchange, scope);
         if (method === 'GET' && attempt <= maxRetries) { await sleep(this.backoff(attempt)); issued = nowMs(); continue; }
-        throw new TransportError(sent.timeout ? 'timeout' : 'network', label,
+        throw new TransportError(sent.timeout ? 'timeout' : 'network', label(),
           sent.timeout ? `no answer within ${timeoutMs} ms` : `connection failed (${sent.error.message})`, exchange);
       }
       const { status, headers: resHeaders, text } = sent;
@@ -191,7 +192,7 @@ export class FhirClient {
         const wait = status === 429 ? retryAfterMs(resHeaders['retry-after']) ?? this.backoff(attempt) : this.backoff(attempt);
         if (wait <= (this.opts.maxRetryAfterMs ?? 60_000)) { await sleep(wait); issued = nowMs(); continue; }
       }
-      if (status === 429) throw new TransportError('rate-limited', label, `429 Too Many Requests (Retry-After: ${resHeaders['retry-after'] ?? 'none'})`, exchange);
+      if (status === 429) throw new TransportError('rate-limited', label(), `429 Too Many Requests (Retry-After: ${resHeaders['retry-after'] ?? 'none'})`, exchange);
       return { status, headers: resHeaders, body: this.parse(label, status, resHeaders, text, o.accept ?? 'json', exchange), text, exchange, retried: attempt > 1 };
     }
   }
@@ -219,19 +220,19 @@ export class FhirClient {
     }
   }
 
-  private parse(label: string, status: number, headers: Record<string, string>, text: string, accept: 'json' | 'any', exchange: Exchange): any {
+  private parse(label: () => string, status: number, headers: Record<string, string>, text: string, accept: 'json' | 'any', exchange: Exchange): any {
     if (accept === 'any') {
       try { return text ? JSON.parse(text) : undefined; } catch { return undefined; }
     }
     if (!text.trim()) return undefined;
     const type = headers['content-type'] ?? '';
     if (/text\/html/.test(type) || /^\s*<(!doctype|html)/i.test(text)) {
-      throw new TransportError('html', label, `answered ${status} with an HTML page instead of FHIR JSON (a login page, proxy or gateway error?)`, exchange);
+      throw new TransportError('html', label(), `answered ${status} with an HTML page instead of FHIR JSON (a login page, proxy or gateway error?)`, exchange);
     }
     try {
       return JSON.parse(text);
     } catch {
-      throw new TransportError('non-json', label, `answered ${status} with a body that is not JSON (content-type "${type || 'none'}"): ${text.slice(0, 80)}…`, exchange);
+      throw new TransportError('non-json', label(), `answered ${status} with a body that is not JSON (content-type "${type || 'none'}"): ${text.slice(0, 80)}…`, exchange);
     }
   }
 
