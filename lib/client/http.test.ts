@@ -17,6 +17,10 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse, n: numb
     if (n === 1) { s.statusCode = 429; s.setHeader('retry-after', '1'); s.end(); return; }
     s.setHeader('content-type', 'application/fhir+json'); s.end('{"resourceType":"Bundle"}');
   },
+  '/fhir/busy-post': (_q, s, n) => {
+    if (n === 1) { s.statusCode = 429; s.setHeader('retry-after', '0'); s.end(); return; }
+    s.statusCode = 201; s.setHeader('content-type', 'application/fhir+json'); s.end('{"resourceType":"Patient","id":"2"}');
+  },
   '/fhir/always-busy': (_q, s) => { s.statusCode = 429; s.setHeader('retry-after', '3600'); s.end(); },
   '/fhir/flaky': (_q, s, n) => { s.statusCode = n === 1 ? 503 : 200; s.setHeader('content-type', 'application/fhir+json'); s.end('{}'); },
   '/fhir/echo': (q, s) => {
@@ -90,7 +94,14 @@ describe('FhirClient', () => {
     await c.close();
   });
 
-  test('only GETs are retried', async () => {
+  test('a 429 is retried whatever the method: the server refused the request without acting on it', async () => {
+    const c = new FhirClient({ baseUrl: base });
+    const res = await c.request('POST', 'busy-post', { body: { resourceType: 'Patient' } });
+    expect([res.status, res.retried]).toEqual([201, true]);
+    await c.close();
+  });
+
+  test('only GETs are retried after a 5xx', async () => {
     const c = new FhirClient({ baseUrl: base, backoffMs: 10 });
     const get = await c.request('GET', 'flaky');
     expect([get.status, get.retried]).toEqual([200, true]);
