@@ -6,6 +6,7 @@ import { FhirClient } from '../lib/client/http.ts';
 import { DEFAULT_CONCURRENCY, Semaphore } from '../lib/client/limiter.ts';
 import { TokenSource } from '../lib/client/token.ts';
 import { ConfigError, credentialsFromEnv, resolveTarget } from '../lib/config/target.ts';
+import { reusedAcrossRuns } from '../lib/fixtures/reuse.ts';
 import { runTag } from '../lib/fixtures/run-tag.ts';
 import { sweep } from '../lib/fixtures/teardown.ts';
 import { loadMatrix } from '../lib/matrix/load.ts';
@@ -35,7 +36,10 @@ export async function cleanup(targetName: string | undefined, runId: string | un
     });
     process.stdout.write('\r'.padEnd(60) + '\r');
     console.log(`cleanup of ${scope} at ${target.baseUrl}: deleted ${report.deleted}`);
-    for (const u of report.undeletable) console.log(`  kept ${u.count} ${u.type}: ${u.reason} (the planter reuses these fixtures across runs)`);
+    for (const u of report.undeletable) {
+      const reused = reusedAcrossRuns(matrix.resources.find((r) => r.type === u.type)!);
+      console.log(`  kept ${u.count} ${u.type}: ${u.reason} (${reused ? 'the planter reuses these fixtures across runs' : 'nor update: each run adds what it plants'})`);
+    }
     for (const f of report.failed.slice(0, SHOWN)) console.log(`  ✗ could not delete ${f.ref}: ${f.reason}`);
     if (report.failed.length > SHOWN) console.log(`  … and ${report.failed.length - SHOWN} more refused deletes`);
     for (const r of report.remaining) console.log(`  ✗ ${r.count} tagged ${r.type} still found after the sweep`);

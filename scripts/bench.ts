@@ -27,6 +27,8 @@ interface Row {
   requests: number;
   requestsPerS: number;
   harnessCpuS: number;
+  /** The reference server's CPU over the same run (it shares the cores). */
+  serverCpuS: number;
   cpuPerRequestMs: number;
   peakRssMb: number;
   criticalPath: number;
@@ -41,6 +43,12 @@ interface Row {
 
 const TARGETS = { wall0S: 45, wall100S: 90, wallOverBound100: 1.5, cpuPerRequestMs: 1, peakRssMb: 1536 };
 const TICK = 100; // Linux USER_HZ: /proc times are in 1/100 s.
+
+/** User+system CPU seconds a running process has used so far. */
+function cpuOfS(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICK;
+}
 
 function childrenCpuS(): number {
   const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
@@ -116,6 +124,7 @@ async function benchOne(latencyMs: number, concurrency: string | undefined): Pro
   try {
     const load = { before: loadavg().map((x) => Math.round(x * 100) / 100), after: [] as number[] };
     const cpu0 = childrenCpuS();
+    const serverCpu0 = cpuOfS(server.proc.pid!);
     const t0 = Date.now();
     const args = ['run', '--target', server.base, '--out', out, ...(concurrency ? ['--concurrency', concurrency] : [])];
     const harness = node(args, { ...cleanEnv(), DHP_TOKEN_URL: server.token, ...server.creds }, 'ignore');
@@ -126,6 +135,7 @@ async function benchOne(latencyMs: number, concurrency: string | undefined): Pro
     clearInterval(sampler);
     const wallS = (Date.now() - t0) / 1000;
     const harnessCpuS = childrenCpuS() - cpu0;
+    const serverCpuS = cpuOfS(server.proc.pid!) - serverCpu0;
     load.after = loadavg().map((x) => Math.round(x * 100) / 100);
 
     const { requests, scopes } = readRequestLog(join(out, 'requests'));
@@ -137,7 +147,7 @@ async function benchOne(latencyMs: number, concurrency: string | undefined): Pro
     return {
       latencyMs, concurrency: concurrency ?? 'default', wallS: round(wallS), exitCode, outcome: results.outcome,
       requests: requests.length, requestsPerS: round(requests.length / wallS),
-      harnessCpuS: round(harnessCpuS), cpuPerRequestMs: round((harnessCpuS * 1000) / Math.max(1, requests.length), 3),
+      harnessCpuS: round(harnessCpuS), serverCpuS: round(serverCpuS), cpuPerRequestMs: round((harnessCpuS * 1000) / Math.max(1, requests.length), 3),
       peakRssMb: Math.round(peak), criticalPath: cp.length, boundS: boundS === null ? null : round(boundS),
       wallOverBound: boundS ? round(wallS / boundS) : null,
       criticalSteps: cp.steps.map((s) => `${s.roundTrips} × ${s.name}`), limiter, load,
@@ -186,7 +196,7 @@ async function main(): Promise<void> {
   console.log(`\n${table(rows)}\n`);
   if (ratio100to0 !== null) console.log(`wall at 100 ms / wall at 0 ms: ${ratio100to0}`);
   for (const r of rows) if (r.criticalSteps.length) console.log(`critical path at ${r.latencyMs} ms: ${r.criticalSteps.join(' → ')}`);
-  for (const r of rows) console.log(`harness CPU at ${r.latencyMs} ms: ${r.harnessCpuS} s = CLI process ${r.cpuByProcess.main} s + workers ${r.cpuByProcess.workers.join(' + ')} s`);
+  for (const r of rows) console.log(`CPU at ${r.latencyMs} ms: harness ${r.harnessCpuS} s (CLI process ${r.cpuByProcess.main} s + workers ${r.cpuByProcess.workers.join(' + ')} s), reference server ${r.serverCpuS} s`);
   const checks = [
     at0 && [`wall at 0 ms ≤ ${TARGETS.wall0S} s`, at0.wallS <= TARGETS.wall0S],
     at100 && [`wall at 100 ms ≤ ${TARGETS.wall100S} s`, at100.wallS <= TARGETS.wall100S],
