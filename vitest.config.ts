@@ -21,6 +21,10 @@ export default defineConfig({
         test: {
           name: 'conformance',
           include: ['suites/**/*.suite.ts'],
+          // Tests and hooks running at once per worker (vitest ignores this option from the CLI for a project):
+          // enough for one worker to fill the run's limit on requests in flight (DHP_CONCURRENCY, set by the CLI),
+          // which is what bounds the target's load.
+          maxConcurrency: Math.max(8, 2 * Number(process.env.DHP_CONCURRENCY ?? 16)),
           setupFiles: ['allure-vitest/setup'],
           testTimeout: 120_000,
           hookTimeout: 600_000,

@@ -122,7 +122,7 @@ export async function run(o: RunOptions): Promise<number> {
     const vitest = await startVitest('test', suites.map((s) => `suites/${s}`), {
       root: PROJECT_ROOT, run: true, watch: false, project: ['conformance'],
       shard: o.shard, passWithNoTests: true,
-      ...workerOptions(concurrency),
+      ...workerOptions(),
       reporters: [...runReporters(runDir), new ChecksReporter(runDir)],
     });
     await vitest.close();
@@ -148,13 +148,12 @@ export async function run(o: RunOptions): Promise<number> {
 }
 
 /**
- * Checks marked concurrent run up to `maxConcurrency` at a time per group, so a worker keeps many requests in flight;
- * the shared limit, not these numbers, bounds what reaches the target. Two workers (DHP_WORKERS) that each load the
- * harness once (isolate: false) measured cheapest: every extra worker costs its own module graph in CPU and memory,
- * and concurrency within a file already hides the latency.
+ * Two workers (DHP_WORKERS) that each load the harness once (isolate: false) measured cheapest: every extra worker
+ * costs its own module graph in CPU and memory, and concurrent checks within a file already hide the latency (how
+ * many run at once per worker is the conformance project's maxConcurrency in vitest.config.ts).
  */
-function workerOptions(concurrency: number): { maxWorkers: number; maxConcurrency: number; isolate: boolean } {
-  return { maxWorkers: Number(process.env.DHP_WORKERS ?? 2), maxConcurrency: Math.max(5, concurrency), isolate: false };
+function workerOptions(): { maxWorkers: number; isolate: boolean } {
+  return { maxWorkers: Number(process.env.DHP_WORKERS ?? 2), isolate: false };
 }
 
 /** Fails fast, with a clear message, when the target cannot be reached or will not give the harness a token. */

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FhirClient } from '../client/http.ts';
 import { parseLocation } from '../fhir/location.ts';
 import { currentVersions, reusedAcrossRuns, stableFixtureId } from '../fixtures/reuse.ts';
-import { withRunTag, type Coding } from '../fixtures/run-tag.ts';
+import { fixtureTag, withRunTag, type Coding } from '../fixtures/run-tag.ts';
 import type { GapBook } from '../matrix/gaps.ts';
 import type { Matrix, ResourceCapability } from '../matrix/types.ts';
 import { minimalResource } from './plant-required.ts';
@@ -69,6 +69,8 @@ export class TypeFixtures {
   /** Everything created, as `Type/id`, in creation order. */
   readonly created: string[] = [];
   problem?: PlantProblem;
+  /** The tag this type's searches restrict to: only what these fixtures planted (lib/fixtures/run-tag.ts fixtureTag). */
+  readonly queryTag: Coding;
   private readonly paramProblems = new Map<string, string>();
   private planted?: Promise<void>;
 
@@ -80,6 +82,7 @@ export class TypeFixtures {
     /** Why the type cannot be written, when the target's gaps say its endpoint is not enabled. */
     notEnabled?: string,
   ) {
+    this.queryTag = fixtureTag(tag, resource.type);
     const salt = runId.replace(/[^A-Za-z0-9]/g, '').slice(-6);
     this.plans = resource.searchParams.map((p, i) => planParam(resource.type, p, this.context(`${salt}${resource.type.slice(0, 3).toLowerCase()}${i}`)));
     if (!writable.has(resource.type)) {
@@ -106,7 +109,7 @@ export class TypeFixtures {
           const entry: Entry = { placeholder: ph, method, resource: {}, reuse: method === 'PUT', orPost: how === 'PUT, else POST' };
           this.targets.push(entry);
           const target: Record<string, any> = { ...minimalResource(wanted, this.context(`${unique}t${slot}`)), ...(method === 'PUT' ? { id } : {}) };
-          entry.resource = withRunTag(target, this.tag);
+          entry.resource = withRunTag(withRunTag(target, this.tag), this.queryTag);
         }
         return ph;
       },
@@ -126,7 +129,7 @@ export class TypeFixtures {
     const how = this.writable.get(this.resource.type)!;
     const method = how === 'POST' ? 'POST' : 'PUT';
     const id = method === 'PUT' ? stableFixtureId(this.resource.type, key) : randomUUID();
-    const r = withRunTag(method === 'PUT' ? { ...resource, id } : resource, this.tag);
+    const r = withRunTag(withRunTag(method === 'PUT' ? { ...resource, id } : resource, this.tag), this.queryTag);
     return { placeholder: method === 'POST' ? `urn:uuid:${id}` : `${this.resource.type}/${id}`, method, resource: r, reuse: method === 'PUT', orPost: how === 'PUT, else POST' };
   }
 

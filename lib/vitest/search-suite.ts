@@ -84,7 +84,8 @@ export function searchParamSuite(part: number, parts: number): void {
             const problem = fx.problemFor(plan, sub.triple);
             if (problem?.kind === 'not-enabled') throw new CheckFailure(problem.message, 'not-enabled');
             if (problem) c.notRun(problem.message);
-            await checkQuery(c.client, fx, plan, sub, s.ctx.tag);
+            // The type's own fixture tag: other types plant and delete resources of this type concurrently.
+            await checkQuery(c.client, fx, plan, sub, fx.queryTag);
           }, { writes: true });
         }
       }
