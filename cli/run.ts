@@ -150,10 +150,11 @@ export async function run(o: RunOptions): Promise<number> {
 /**
  * Two workers (DHP_WORKERS) that each load the harness once (isolate: false) measured cheapest: every extra worker
  * costs its own module graph in CPU and memory, and concurrent checks within a file already hide the latency (how
- * many run at once per worker is the conformance project's maxConcurrency in vitest.config.ts).
+ * many run at once per worker is the conformance project's maxConcurrency in vitest.config.ts). A concurrent check's
+ * duration includes its wait for a permit, so vitest's "slow test" lines (300 ms) would list nearly every check.
  */
-function workerOptions(): { maxWorkers: number; isolate: boolean } {
-  return { maxWorkers: Number(process.env.DHP_WORKERS ?? 2), isolate: false };
+function workerOptions(): { maxWorkers: number; isolate: boolean; slowTestThreshold: number } {
+  return { maxWorkers: Number(process.env.DHP_WORKERS ?? 2), isolate: false, slowTestThreshold: 30_000 };
 }
 
 /** Fails fast, with a clear message, when the target cannot be reached or will not give the harness a token. */
