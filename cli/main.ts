@@ -19,7 +19,7 @@ commands:
               --fault <name[=arg]>  embedded target only: switch on a reference-server fault (repeatable)
               --out <dir>           write the run here instead of reports/runs/<run-id>
               --seed <n>            the run seed (default: from the harness and matrix versions; DHP_SEED too)
-              --concurrency <n>     most requests in flight at once across the whole run (default 16; DHP_CONCURRENCY too)
+              --concurrency <n>     most requests in flight at once across the whole run (default 32; DHP_CONCURRENCY too)
   serve     start the reference server alone (--port, --profile, --fault, --latency, --db)
   matrix    regenerate capabilities.json; --check <base-url> prints the drift against a live /metadata
   cleanup   delete what runs left behind, every page of every type: --target <name|url> [--run-id <id>] [--concurrency <n>]

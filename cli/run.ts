@@ -34,7 +34,7 @@ export interface RunOptions {
   matrixFile?: string;
   /** --seed; else DHP_SEED; else derived from the harness version and the matrix sha256. */
   seed?: string;
-  /** --concurrency: most requests in flight at once, across every worker of the run (default 16; else DHP_CONCURRENCY). */
+  /** --concurrency: most requests in flight at once, across every worker of the run (default 32; else DHP_CONCURRENCY). */
   concurrency?: string;
 }
 
