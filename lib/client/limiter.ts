@@ -199,7 +199,7 @@ export class RemoteGate implements Gate {
   }
 }
 
-/** Chosen by `npm run bench` on 2 cores: 16 missed 90 s at 100 ms latency; 64 was faster but twice the burst and RSS. */
+/** Chosen by `npm run bench` on 2 cores: 16 missed 90 s at 100 ms latency; 64 was faster but doubles the burst on the target and adds ~130 MB. */
 export const DEFAULT_CONCURRENCY = 32;
 
 let shared: Gate | undefined;
