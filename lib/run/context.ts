@@ -1,6 +1,7 @@
 // The run context the CLI hands to the suites (in vitest workers) through one JSON file named by
 // DHP_RUN_CONTEXT. It holds no secrets: credentials stay in environment variables.
 import { readFileSync } from 'node:fs';
+import { readEnv } from '../config/env.ts';
 import type { ResolvedTarget } from '../config/target.ts';
 
 export interface RunContext {
@@ -22,7 +23,7 @@ let cached: RunContext | undefined;
 
 export function runContext(env: NodeJS.ProcessEnv = process.env): RunContext {
   if (cached) return cached;
-  const file = env.DHP_RUN_CONTEXT;
+  const file = readEnv(env).runContext;
   if (!file) throw new Error('DHP_RUN_CONTEXT is not set: run the suites through `dhp-conformance run` (npm start), not vitest directly');
   cached = JSON.parse(readFileSync(file, 'utf8')) as RunContext;
   return cached;

@@ -9,13 +9,13 @@ import { formatCoverage, writeCoverage, type ParamCoverage } from '../search/cov
 import { checkQuery } from '../search/judge.ts';
 import type { ParamPlan } from '../search/plant.ts';
 import { TypeFixtures, writableTypes } from '../search/type-fixtures.ts';
+import { readEnv } from '../config/env.ts';
 import { session } from '../run/session.ts';
 import { CheckFailure } from '../verdicts.ts';
 import { capabilityTest } from './capability.ts';
 
 export function selectedSearchTypes(env: NodeJS.ProcessEnv = process.env): string[] | null {
-  const raw = env.DHP_SEARCH_TYPES?.trim();
-  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  return readEnv(env).searchTypes;
 }
 
 /** Deterministic share of the types for suite file `part` of `parts` (balanced by param count). */
