@@ -24,7 +24,12 @@ export interface CheckRecord {
   lost?: boolean;
 }
 
-const firstLine = (e: { message?: string; name?: string } | undefined) => (e ? `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? ''}`.split('\n')[0] : undefined);
+/** One line for an error, with its cause (vitest's "Worker forks emitted error" is caused by "Worker exited unexpectedly"). */
+function firstLine(e: { message?: string; name?: string; cause?: unknown } | undefined): string | undefined {
+  if (!e) return undefined;
+  const cause = (e.cause as { message?: string } | undefined)?.message;
+  return `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? ''}`.split('\n')[0] + (cause ? ` — ${cause.split('\n')[0]}` : '');
+}
 
 /** The reason of a check the harness lost. */
 export function lostReason(file: string, cause: string | undefined): string {
