@@ -18,7 +18,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 const faulted = (fault: string, suites: string) => run(['--suite', suites, '--fault', fault]);
 const crashed = () => run(['--suite', 'concurrency,availability'], { DHP_SELFTEST_CRASH_WORKER: 'concurrency' });
 
-describe.concurrent('each new fault flags its root cause and nothing unrelated', () => {
+describe.concurrent('each new fault flags its root cause and nothing unrelated', { timeout: 300_000 }, () => {
   test.for([
     // Locking stays correct with opaque versionIds: only the one check of DHP's integer form fails.
     ['version-non-integer', 'concurrency,transactions', ['concurrency:version-integer']],

@@ -30,7 +30,7 @@ function run(...args: string[]) {
 const conformant = () => run('run', '--profile', 'conformant', '--suite', MINE.join(','));
 const auth = (fault: string) => run('run', '--profile', 'conformant', '--suite', 'auth', '--fault', fault);
 
-describe.concurrent('suites against the reference server', () => {
+describe.concurrent('suites against the reference server', { timeout: 300_000 }, () => {
   test('against the conformant profile every capability of the four suites passes', async () => {
     const r = await conformant();
     expect(r.results, r.stderr).toBeDefined();
