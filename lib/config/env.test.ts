@@ -25,3 +25,11 @@ describe('the one module that reads the environment', () => {
     expect(unknownDhpVars(Object.fromEntries(ENV_VARS.map((v) => [v.name, 'x'])))).toEqual([]);
   });
 });
+
+test('the README documents every variable', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { PROJECT_ROOT } = await import('../matrix/load.ts');
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  expect(ENV_VARS.filter((v) => !readme.includes(`| \`${v.name}\` |`)).map((v) => v.name)).toEqual([]);
+});
