@@ -1,16 +1,6 @@
 // The fault switches behind the root-cause self-tests (test/root-causes.test.ts): each changes exactly what it names.
 import { describe, expect, it } from 'vitest';
-import { parseFaults } from './faults.ts';
-import { exampleTransaction, observation, startTestServer, type TestClient } from './test-support.ts';
-
-async function withFaults(specs: string[], fn: (c: TestClient) => Promise<void>): Promise<void> {
-  const c = await startTestServer({ auth: false, faults: parseFaults(specs) });
-  try {
-    await fn(c);
-  } finally {
-    await c.server.close();
-  }
-}
+import { exampleTransaction, observation, withFaults, type TestClient } from './test-support.ts';
 
 const put = (c: TestClient, obs: { id: string }, status: string, ifMatch?: string) =>
   c.call('PUT', `/Observation/${obs.id}`, { body: { ...obs, status }, headers: ifMatch ? { 'If-Match': ifMatch } : {} });
