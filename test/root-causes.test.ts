@@ -56,20 +56,23 @@ describe.concurrent('each new fault flags its root cause and nothing unrelated',
     expect(r.code).toBe(1);
     expect(r.results!.outcome).toBe('incomplete');
     const checks = JSON.parse(readFileSync(join(r.outDir, 'checks.json'), 'utf8')) as CheckRecord[];
-    const lost = checks.filter((c) => c.file === 'suites/concurrency.suite.ts' && c.lost);
-    // The hook kills the worker as its second check starts: the first ran, the other eight were lost.
-    expect(checks.filter((c) => c.file === 'suites/concurrency.suite.ts' && !c.lost).map((c) => c.verdict)).toEqual(['pass']);
-    expect(lost).toHaveLength(8);
+    const mine = checks.filter((c) => c.file === 'suites/concurrency.suite.ts');
+    const lost = mine.filter((c) => c.lost);
+    // The hook kills the worker as its second check starts: the first may have reported its pass before the kill, or
+    // not (results travel in batches); every other check is lost.
+    expect(mine).toHaveLength(9);
+    expect(mine.filter((c) => !c.lost).map((c) => c.verdict)).toEqual(lost.length === 9 ? [] : ['pass']);
+    expect(lost.length).toBeGreaterThanOrEqual(8);
     for (const c of lost) {
       expect(c.verdict).toBe('error');
       expect(c.reason).toMatch(/^harness error: the vitest worker running suites\/concurrency\.suite\.ts failed \(.*Worker exited unexpectedly\) before this check finished/);
     }
-    expect(r.results!.incomplete!.lostChecks).toBe(8);
+    expect(r.results!.incomplete!.lostChecks).toBe(lost.length);
     // The other suite file is judged as usual.
     expect(r.results!.bySuite.availability).toMatchObject({ pass: 63, error: 0 });
     const junit = readFileSync(join(r.outDir, 'junit.xml'), 'utf8');
-    expect(junit.match(/<error message="harness error: the vitest worker/g)).toHaveLength(8);
-    expect(r.stdout).toMatch(/run INCOMPLETE: the harness lost 8 checks/);
+    expect(junit.match(/<error message="harness error: the vitest worker/g)).toHaveLength(lost.length);
+    expect(r.stdout).toContain(`run INCOMPLETE: the harness lost ${lost.length} checks`);
   });
 
   test('no reason in any of these runs contains NaN or undefined', async () => {
