@@ -115,7 +115,7 @@ export async function run(o: RunOptions): Promise<number> {
     for (const w of factsWarnings(facts, `${target.baseUrl}/metadata`)) console.warn(`warning: ${w}`);
 
     const tag = runTag(runId);
-    const prerequisites = await judgeFirst(matrix, { baseUrl: target.baseUrl!, tokenUrl: target.tokenUrl!, clientAuth: target.clientAuth, name: target.name, readOnly: target.readOnly }, credentials, { facts, tag, seed, runId });
+    const prerequisites = await judgeFirst(matrix, { baseUrl: target.baseUrl!, tokenUrl: target.tokenUrl!, clientAuth: target.clientAuth, name: target.name, readOnly: target.readOnly }, credentials, { facts, tag, seed, runId, suites });
     const ctx: RunContext = {
       runId, runDir, matrixFile, strictGaps: !!o.strictGaps, startedAt, tag, seed, server: facts, prerequisites,
       target: { ...target, baseUrl: target.baseUrl!, tokenUrl: target.tokenUrl! },
@@ -181,7 +181,7 @@ async function preflight(baseUrl: string, tokenUrl: string, clientAuth: 'client_
  */
 async function judgeFirst(
   matrix: Matrix, target: { baseUrl: string; tokenUrl: string; clientAuth: 'client_secret_post' | 'client_secret_basic'; name: string; readOnly: boolean },
-  credentials: Credentials, run: { facts: ServerFacts; tag: { system: string; code: string }; seed: number; runId: string },
+  credentials: Credentials, run: { facts: ServerFacts; tag: { system: string; code: string }; seed: number; runId: string; suites: string[] },
 ): Promise<Record<string, PrerequisiteOutcome>> {
   const { timeoutMs } = readEnv();
   const tokens = new TokenSource({ tokenUrl: target.tokenUrl, clientAuth: target.clientAuth, ...credentials });
@@ -194,7 +194,7 @@ async function judgeFirst(
     const outcomes = await judgePrerequisites(matrix, plainContext(client, anonymous, seeds), {
       facts: run.facts, fx, tx: new TransactionFixtures(fx),
       auth: { targetName: target.name, tokenUrl: target.tokenUrl, sso, tag: run.tag, credentials, token: () => tokens.get(), login: loginFromEnv(), driver: () => loginDriverFromEnv() },
-    }, { readOnly: target.readOnly });
+    }, { readOnly: target.readOnly, suites: run.suites });
     const failed = Object.entries(outcomes).filter(([, x]) => x.verdict === 'fail' || x.verdict === 'error');
     console.log(`prerequisites judged first: ${Object.keys(outcomes).length}${failed.length ? `, ${failed.length} failed — what depends on them is reported blocked:` : ', none failed'}`);
     for (const [id, x] of failed) console.log(`  ✗ ${id} [${x.verdict}] ${x.reason?.split('\n')[0]?.slice(0, 200) ?? ''}`);

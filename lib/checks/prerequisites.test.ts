@@ -32,3 +32,10 @@ describe('prerequisites as data', () => {
     expect(blockingPrerequisite(['a:1'], { 'a:1': { verdict: 'error', reason: 'timeout' } })!.message).toBe('blocked by a:1: could not be judged: timeout');
   });
 });
+
+test('only the prerequisites of the selected suites are judged first', () => {
+  expect(prerequisiteOrder(matrix, ['availability'])).toEqual([]);
+  expect(prerequisiteOrder(matrix, ['auth'])).toEqual(['auth:api-requires-token', 'auth:authorization-code-pkce']);
+  expect(prerequisiteOrder(matrix, ['transactions'])).toEqual(expect.arrayContaining(['server:create-read', 'transaction:response', 'transaction:atomic', 'concurrency:update-with-if-match']));
+  expect(prerequisiteOrder(matrix, ['transactions'])).not.toContain('concurrency:stale-if-match-412');
+});

@@ -6,6 +6,7 @@
 import { TransportError } from '../client/http.ts';
 import type { ServerFacts } from '../fhir/server-facts.ts';
 import type { WriteFixtures } from '../fixtures/write-fixtures.ts';
+import { prerequisitesOf } from '../matrix/load.ts';
 import type { Matrix } from '../matrix/types.ts';
 import type { PrerequisiteOutcome } from '../run/context.ts';
 import { Blocked, CheckFailure, harnessReason, NotRun } from '../verdicts.ts';
@@ -38,10 +39,13 @@ export const PROBES: Record<string, Probe> = {
   'transaction:atomic': { writes: true, run: (c, p) => rolledBack(c, p.tx) },
 };
 
-/** The ids some capability requires, each after its own prerequisites (the matrix's cross-check rules out cycles). */
-export function prerequisiteOrder(matrix: Pick<Matrix, 'capabilities'>): string[] {
+/**
+ * The ids the capabilities of `suites` (default: all) require, transitively, each after its own prerequisites (the
+ * matrix's cross-check rules out cycles).
+ */
+export function prerequisiteOrder(matrix: Pick<Matrix, 'capabilities'>, suites?: readonly string[]): string[] {
   const byId = new Map(matrix.capabilities.map((c) => [c.id, c]));
-  const needed = new Set(matrix.capabilities.flatMap((c) => c.requires ?? []));
+  const needed = new Set(matrix.capabilities.filter((c) => !suites || suites.includes(c.suite)).flatMap((c) => prerequisitesOf(matrix, c.id)));
   const order: string[] = [];
   const visit = (id: string) => {
     if (order.includes(id)) return;
@@ -53,10 +57,10 @@ export function prerequisiteOrder(matrix: Pick<Matrix, 'capabilities'>): string[
 }
 
 /** Judges every prerequisite in order; a prerequisite whose own prerequisite failed is blocked by the root cause. */
-export async function judgePrerequisites(matrix: Pick<Matrix, 'capabilities'>, c: CheckContext, p: PrerequisiteSetup, o: { readOnly: boolean }): Promise<Record<string, PrerequisiteOutcome>> {
+export async function judgePrerequisites(matrix: Pick<Matrix, 'capabilities'>, c: CheckContext, p: PrerequisiteSetup, o: { readOnly: boolean; suites?: readonly string[] }): Promise<Record<string, PrerequisiteOutcome>> {
   const byId = new Map(matrix.capabilities.map((x) => [x.id, x]));
   const out: Record<string, PrerequisiteOutcome> = {};
-  for (const id of prerequisiteOrder(matrix)) {
+  for (const id of prerequisiteOrder(matrix, o.suites)) {
     const failed = (byId.get(id)?.requires ?? []).map((r) => [r, out[r]] as const).find(([, x]) => x && x.verdict !== 'pass' && x.verdict !== 'not-run');
     if (failed) {
       const [r, x] = failed;
