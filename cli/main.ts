@@ -22,6 +22,8 @@ commands:
   serve     start the reference server alone (--port, --profile, --fault, --latency, --db)
   matrix    regenerate capabilities.json; --check <base-url> prints the drift against a live /metadata
   cleanup   delete what crashed runs left behind: --target <name|url> [--run-id <id>]
+  compare   <a/results.json> <b/results.json>: verdicts that flip between two runs (seeds), each with both seeds;
+              --strict exits 1 when any verdict flips
 
 faults: ${FAULTS.map((f) => f.name).join(', ')}
 exit codes: 0 conformant, 1 failures or nothing verified, 2 usage/config error, 3 gap closed under --strict-gaps`;
@@ -61,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, strict: true, options: { target: { type: 'string' }, 'run-id': { type: 'string' } } });
       const { cleanup } = await import('./cleanup.ts');
       return cleanup(values.target, values['run-id']);
+    }
+    case 'compare': {
+      const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { strict: { type: 'boolean' } } });
+      if (positionals.length !== 2) throw new ConfigError('compare takes two results.json files');
+      const { compare } = await import('./compare.ts');
+      return compare(positionals[0]!, positionals[1]!, !!values.strict);
     }
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);

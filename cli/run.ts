@@ -5,18 +5,29 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
+import { plainContext } from '../lib/checks/context.ts';
+import { judgePrerequisites } from '../lib/checks/prerequisites.ts';
+import { TransactionFixtures } from '../lib/checks/transactions.ts';
 import { FhirClient } from '../lib/client/http.ts';
+import { loginDriverFromEnv } from '../lib/client/login.ts';
 import { registerSecret } from '../lib/client/redact.ts';
 import { TokenSource } from '../lib/client/token.ts';
-import { ConfigError, credentialsFromEnv, resolveTarget } from '../lib/config/target.ts';
+import { tokenEndpointClient } from '../lib/client/token-endpoint.ts';
+import { readEnv, unknownDhpVars } from '../lib/config/env.ts';
+import { ConfigError, credentialsFromEnv, loginFromEnv, resolveTarget, type Credentials } from '../lib/config/target.ts';
+import { factsWarnings, serverFactsOf, type ServerFacts } from '../lib/fhir/server-facts.ts';
 import { runTag } from '../lib/fixtures/run-tag.ts';
+import { leftoversWarning } from '../lib/fixtures/teardown.ts';
+import { WriteFixtures } from '../lib/fixtures/write-fixtures.ts';
 import { loadMatrix, PROJECT_ROOT } from '../lib/matrix/load.ts';
 import { buildResults, EXIT, type Results } from '../lib/report/results.ts';
-import type { RunContext } from '../lib/run/context.ts';
+import type { PrerequisiteOutcome, RunContext } from '../lib/run/context.ts';
+import { writeJunit } from '../lib/report/junit.ts';
 import ChecksReporter, { type CheckRecord } from '../lib/vitest/checks-reporter.ts';
 import { runReporters } from '../lib/vitest/reporters.ts';
 import { mergeParts, readCoverage } from '../lib/search/coverage.ts';
-import { defaultSeed, parseSeed } from '../lib/run/seed.ts';
+import { defaultSeed, parseSeed, seedSource } from '../lib/run/seed.ts';
+import type { Matrix } from '../lib/matrix/types.ts';
 import { startServer, type RunningServer } from '../server/index.ts';
 import { parseFaults } from '../server/faults.ts';
 
@@ -44,12 +55,15 @@ function harnessInfo(): Results['harness'] {
   return { name: pkg.name, version: pkg.version, commit };
 }
 
+/** The run's identity, not generated data: unique per run on purpose (the run seed decides every planted value). */
 function newRunId(target: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   return `${stamp}-${target.replace(/[^a-z0-9]+/gi, '-').slice(0, 24)}-${randomBytes(2).toString('hex')}`;
 }
 
 export async function run(o: RunOptions): Promise<number> {
+  const env = readEnv();
+  for (const name of unknownDhpVars()) console.warn(`warning: ${name} is not a variable dhp-conformance knows (a typo?): it is ignored; see the README's environment table`);
   const { matrix, file: matrixFile, sha256 } = loadMatrix(o.matrixFile);
   const target = resolveTarget(matrix, { target: o.target, profile: o.profile });
   const suites = o.suites?.length ? o.suites : [...SUITES];
@@ -65,10 +79,9 @@ export async function run(o: RunOptions): Promise<number> {
   }
 
   const harness = harnessInfo();
-  const seedText = o.seed ?? process.env.DHP_SEED;
   let seed: number;
   try {
-    seed = seedText !== undefined ? parseSeed(seedText) : defaultSeed(harness.version, sha256);
+    seed = o.seed !== undefined ? parseSeed(o.seed) : env.seed ?? defaultSeed(harness.version, sha256);
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
@@ -96,11 +109,15 @@ export async function run(o: RunOptions): Promise<number> {
     const credentials = credentialsFromEnv();
     if (!credentials) throw new ConfigError(`target "${target.name}" needs DHP_CLIENT_ID and DHP_CLIENT_SECRET in the environment (see .env.example)`);
     registerSecret(credentials.clientSecret);
-    registerSecret(process.env.DHP_TEST_PASSWORD);
-    await preflight(target.baseUrl!, target.tokenUrl!, target.clientAuth, credentials);
+    registerSecret(readEnv().login.password);
+    const facts = await preflight(target.baseUrl!, target.tokenUrl!, target.clientAuth, credentials);
+    // Said once for the whole run, not in every reason.
+    for (const w of factsWarnings(facts, `${target.baseUrl}/metadata`)) console.warn(`warning: ${w}`);
 
+    const tag = runTag(runId);
+    const prerequisites = await judgeFirst(matrix, { baseUrl: target.baseUrl!, tokenUrl: target.tokenUrl!, clientAuth: target.clientAuth, name: target.name, readOnly: target.readOnly }, credentials, { facts, tag, seed, runId, suites });
     const ctx: RunContext = {
-      runId, runDir, matrixFile, strictGaps: !!o.strictGaps, startedAt, tag: runTag(runId), seed,
+      runId, runDir, matrixFile, strictGaps: !!o.strictGaps, startedAt, tag, seed, server: facts, prerequisites,
       target: { ...target, baseUrl: target.baseUrl!, tokenUrl: target.tokenUrl! },
     };
     writeFileSync(join(runDir, 'context.json'), `${JSON.stringify(ctx, null, 2)}\n`);
@@ -117,12 +134,14 @@ export async function run(o: RunOptions): Promise<number> {
 
     const checksFile = join(runDir, 'checks.json');
     const checks = existsSync(checksFile) ? (JSON.parse(readFileSync(checksFile, 'utf8')) as CheckRecord[]) : [];
+    writeJunit(join(runDir, 'junit.xml'), checks, { strictGaps: !!o.strictGaps });
     const partial = readCoverage(runDir);
     const searchCoverage = partial && mergeParts(runDir, matrix, partial.selectedTypes);
     const results = buildResults({
       runId, seed, harness, matrix, matrixSha256: sha256,
       target: { name: target.name, baseUrl: target.baseUrl!, profile: target.profile, readOnly: target.readOnly, embedded: target.embedded, faults: server?.faults },
       gaps: target.gaps, suites, strictGaps: !!o.strictGaps, shard: o.shard, startedAt, checks, searchCoverage,
+      server: facts, prerequisites,
     });
     writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     if (!o.outDir) publishLatest(runDir);
@@ -133,14 +152,16 @@ export async function run(o: RunOptions): Promise<number> {
   }
 }
 
-/** Fails fast, with a clear message, when the target cannot be reached or will not give the harness a token. */
-async function preflight(baseUrl: string, tokenUrl: string, clientAuth: 'client_secret_post' | 'client_secret_basic', credentials: { clientId: string; clientSecret: string }): Promise<void> {
+/**
+ * Fails fast, with a clear message, when the target cannot be reached or will not give the harness a token; reads
+ * /metadata, the one time a run does, for the server's facts.
+ */
+async function preflight(baseUrl: string, tokenUrl: string, clientAuth: 'client_secret_post' | 'client_secret_basic', credentials: Credentials): Promise<ServerFacts> {
   const anon = new FhirClient({ baseUrl, timeoutMs: 15_000, maxRetries: 1 });
+  let facts: ServerFacts;
   try {
     const res = await anon.request('GET', 'metadata', { auth: false, accept: 'any' });
-    if (res.status !== 200 || res.body?.resourceType !== 'CapabilityStatement') {
-      console.warn(`warning: GET ${baseUrl}/metadata answered ${res.status} without a CapabilityStatement`);
-    }
+    facts = serverFactsOf(res.status, res.headers['content-type'], res.body);
   } catch (e) {
     throw new ConfigError(`cannot reach the target at ${baseUrl}: ${(e as Error).message}`);
   } finally {
@@ -150,6 +171,39 @@ async function preflight(baseUrl: string, tokenUrl: string, clientAuth: 'client_
     await new TokenSource({ tokenUrl, clientAuth, ...credentials }).get();
   } catch (e) {
     throw new ConfigError(`${(e as Error).message} — check DHP_CLIENT_ID / DHP_CLIENT_SECRET (and DHP_CLIENT_AUTH=basic if the server wants HTTP Basic)`);
+  }
+  return facts;
+}
+
+/**
+ * Root causes first: judges the matrix's prerequisite capabilities before any suite runs (their probes create what
+ * they need with the run tag and delete it again), prints what failed, and returns the outcomes for the workers.
+ */
+async function judgeFirst(
+  matrix: Matrix, target: { baseUrl: string; tokenUrl: string; clientAuth: 'client_secret_post' | 'client_secret_basic'; name: string; readOnly: boolean },
+  credentials: Credentials, run: { facts: ServerFacts; tag: { system: string; code: string }; seed: number; runId: string; suites: string[] },
+): Promise<Record<string, PrerequisiteOutcome>> {
+  const { timeoutMs } = readEnv();
+  const tokens = new TokenSource({ tokenUrl: target.tokenUrl, clientAuth: target.clientAuth, ...credentials });
+  const client = new FhirClient({ baseUrl: target.baseUrl, token: () => tokens.get(), timeoutMs, connections: 4 });
+  const anonymous = new FhirClient({ baseUrl: target.baseUrl, timeoutMs, connections: 2 });
+  const sso = tokenEndpointClient(target.tokenUrl, anonymous);
+  const seeds = seedSource(run.seed, run.runId);
+  const fx = new WriteFixtures(client, run.tag, seeds);
+  try {
+    const outcomes = await judgePrerequisites(matrix, plainContext(client, anonymous, seeds), {
+      facts: run.facts, fx, tx: new TransactionFixtures(fx),
+      auth: { targetName: target.name, tokenUrl: target.tokenUrl, sso, tag: run.tag, credentials, token: () => tokens.get(), login: loginFromEnv(), driver: () => loginDriverFromEnv() },
+    }, { readOnly: target.readOnly, suites: run.suites });
+    const failed = Object.entries(outcomes).filter(([, x]) => x.verdict === 'fail' || x.verdict === 'error');
+    console.log(`prerequisites judged first: ${Object.keys(outcomes).length}${failed.length ? `, ${failed.length} failed — what depends on them is reported blocked:` : ', none failed'}`);
+    for (const [id, x] of failed) console.log(`  ✗ ${id} [${x.verdict}] ${x.reason?.split('\n')[0]?.slice(0, 200) ?? ''}`);
+    return outcomes;
+  } finally {
+    const warning = leftoversWarning(target.readOnly ? [] : await fx.created.deleteAll(client, matrix));
+    if (warning) console.warn(warning);
+    if (sso !== anonymous) await sso.close();
+    await Promise.all([client.close(), anonymous.close()]);
   }
 }
 
@@ -171,6 +225,10 @@ function printSummary(r: Results, runDir: string): void {
   for (const c of bad.slice(0, 25)) console.log(`  ✗ ${c.id} [${c.verdict}] ${c.reason?.split('\n')[0]?.slice(0, 160) ?? ''}`);
   if (bad.length > 25) console.log(`  … and ${bad.length - 25} more in results.json`);
   for (const c of r.capabilities.filter((x) => x.verdict === 'gap-closed')) console.log(`  ★ gap closed: ${c.id}`);
+  const blocked = new Map<string, string[]>();
+  for (const c of r.capabilities.filter((x) => x.verdict === 'blocked')) blocked.set(c.blockedBy ?? '?', [...(blocked.get(c.blockedBy ?? '?') ?? []), c.id]);
+  for (const [root, ids] of blocked) console.log(`  ⊘ blocked by ${root} (not judged, not failed): ${ids.join(', ')}`);
+  if (r.incomplete) console.log(`\n  run INCOMPLETE: the harness lost ${r.incomplete.lostChecks} checks (reported as error, not as the server's failures): ${r.incomplete.reasons[0]?.slice(0, 300)}`);
   const rel = runDir.startsWith(process.cwd()) ? relative(process.cwd(), runDir) || '.' : runDir;
   if (r.outcome === 'nothing-verified') console.log('\n  every check was not-run: nothing was verified');
   console.log(`\n  outcome: ${r.outcome} (exit ${r.exitCode})`);

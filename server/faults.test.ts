@@ -1,16 +1,7 @@
 // Each fault switch of the core changes exactly the behaviour it names.
 import { describe, expect, it } from 'vitest';
 import { type FaultName, parseFaults } from './faults.ts';
-import { type TestClient, exampleTransaction, observation, startTestServer } from './test-support.ts';
-
-async function withFaults(specs: string[], fn: (c: TestClient) => Promise<void>): Promise<void> {
-  const c = await startTestServer({ auth: false, faults: parseFaults(specs) });
-  try {
-    await fn(c);
-  } finally {
-    await c.server.close();
-  }
-}
+import { type TestClient, exampleTransaction, observation, withFaults } from './test-support.ts';
 
 async function createObs(c: TestClient) {
   return (await c.call('POST', '/Observation', { body: observation() })).body as { id: string; status: string };

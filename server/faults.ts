@@ -25,6 +25,9 @@ export const FAULTS = [
   { name: 'token-wrong-secret', description: 'The token endpoint issues a token for a wrong client_secret.' },
   { name: 'api-no-auth', description: 'The FHIR API accepts requests with a missing, garbage or expired Bearer token.' },
   { name: 'must-support-dropped', arg: '<Type>.<element>', description: 'The named Must Support element is dropped on write (default Observation.performer).' },
+  { name: 'version-non-integer', description: 'versionIds are opaque ids ("a3b1") instead of the platform\'s integers; locking itself stays correct.' },
+  { name: 'version-mismatch-text', description: 'A version clash answers 412 with an error/invalid OperationOutcome whose text is not the page\'s "Version is mismatch".' },
+  { name: 'metadata-bundle', description: 'GET /metadata answers a Bundle instead of the CapabilityStatement.' },
 ] as const satisfies readonly FaultDef[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

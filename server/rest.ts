@@ -2,20 +2,21 @@
 import type { Bundle } from 'fhir/r5.js';
 import type { ServerContext } from './context.ts';
 import type { StoredVersion } from './store.ts';
-import { etagOf } from './etag.ts';
+import { etagOf, versionIdOf } from './etag.ts';
+import type { FaultSet } from './faults.ts';
 import { type FhirRequest, type FhirResponse, header } from './http.ts';
 import * as interactions from './interactions.ts';
 
-export function locationOf(v: StoredVersion): string {
-  return `${v.type}/${v.id}/_history/${v.version}`;
+export function locationOf(v: StoredVersion, faults: FaultSet): string {
+  return `${v.type}/${v.id}/_history/${versionIdOf(v.version, faults)}`;
 }
 
 function versionResponse(ctx: ServerContext, status: number, v: StoredVersion): FhirResponse {
   const headers: Record<string, string> = {
-    ETag: etagOf(String(v.version), ctx.faults),
+    ETag: etagOf(v.version, ctx.faults),
     'Last-Modified': new Date(v.lastUpdated).toUTCString(),
   };
-  if (status === 201) headers.Location = `${ctx.baseUrl}/${locationOf(v)}`;
+  if (status === 201) headers.Location = `${ctx.baseUrl}/${locationOf(v, ctx.faults)}`;
   return { status, headers, body: v.resource ?? undefined };
 }
 
@@ -63,7 +64,7 @@ export function historyInstance(ctx: ServerContext, type: string, id: string): F
         request: { method: v.deleted ? 'DELETE' : first ? 'POST' : 'PUT', url: v.deleted || !first ? `${type}/${id}` : type },
         response: {
           status: v.deleted ? '204 No Content' : first ? '201 Created' : '200 OK',
-          etag: etagOf(String(v.version), ctx.faults),
+          etag: etagOf(v.version, ctx.faults),
           lastModified: v.lastUpdated,
         },
       } as const;

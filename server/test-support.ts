@@ -1,5 +1,6 @@
 // Test-only helpers: a small hand-made matrix, a stand-in search engine, and an HTTP client that holds a token.
 import type { Matrix, ResourceCapability, SearchParam } from '../lib/matrix/types.ts';
+import { parseFaults } from './faults.ts';
 import { type InternalServerOptions, type RunningServer, startServer } from './index.ts';
 
 const ALL = ['create', 'read', 'vread', 'update', 'delete', 'history-instance', 'search-type'];
@@ -90,6 +91,16 @@ export async function startTestServer(opts: InternalServerOptions = {}): Promise
       return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
     },
   };
+}
+
+/** Runs `fn` against a fresh server (no auth) with the given fault switches on, and stops it. */
+export async function withFaults(specs: string[], fn: (c: TestClient) => Promise<void>): Promise<void> {
+  const c = await startTestServer({ auth: false, faults: parseFaults(specs) });
+  try {
+    await fn(c);
+  } finally {
+    await c.server.close();
+  }
 }
 
 export const observation = (extra: Record<string, unknown> = {}) => ({

@@ -4,7 +4,8 @@ import { beforeAll, describe } from 'vitest';
 import { session } from '../lib/run/session.ts';
 import * as shape from '../lib/search/shape.ts';
 import { capabilityTest } from '../lib/vitest/capability.ts';
-import { deletedAfterAll } from '../lib/vitest/teardown.ts';
+import { CreatedResources } from '../lib/fixtures/teardown.ts';
+import { deleteAfterAll } from '../lib/vitest/teardown.ts';
 
 const CHECKS: [capability: string, title: string, check: (c: Parameters<typeof shape.checkPaging>[0], f: shape.ShapeFixture) => Promise<void>][] = [
   ['search:searchset-bundle', 'A search answers a Bundle of type searchset with a self link and exactly the matches', shape.checkSearchsetBundle],
@@ -19,7 +20,8 @@ const CHECKS: [capability: string, title: string, check: (c: Parameters<typeof s
 
 describe('searchset shape', () => {
   const s = session();
-  const created = deletedAfterAll(s);
+  const created = new CreatedResources();
+  deleteAfterAll(s, created);
   let fixture: shape.ShapeFixture | undefined;
   let failure: Error | undefined;
 

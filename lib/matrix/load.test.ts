@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_MATRIX_PATH, loadMatrix, MatrixError, parseMatrix } from './load.ts';
+import { DEFAULT_MATRIX_PATH, loadMatrix, MatrixError, parseMatrix, prerequisitesOf } from './load.ts';
 import { GapBook, gapsOf } from './gaps.ts';
 import { COMMITTED_SPEC_DIR, readSpecJson } from '../spec/files.ts';
 
@@ -65,6 +65,8 @@ describe('a malformed capabilities.json is rejected with the JSON path of every 
     ['a bad search param type', (m: any) => { m.resources[0].searchParams[0].type = 'text'; }, '$.resources[0].searchParams[0].type', 'must be one of'],
     ['a duplicate capability id', (m: any) => { m.capabilities.push(m.capabilities[0]); }, `$.capabilities[${JSON.parse(text).capabilities.length}].id`, 'duplicate'],
     ['gapsOf naming nothing', (m: any) => { m.targets.production.gapsOf = 'staging'; }, '$.targets.production', 'gapsOf "staging"'],
+    ['a prerequisite that does not exist', (m: any) => { m.capabilities[0].requires = ['auth:nope']; }, '$.capabilities[0].requires[0]', 'unknown capability id "auth:nope"'],
+    ['prerequisites in a cycle', (m: any) => { m.capabilities[0].requires = [m.capabilities[1].id]; m.capabilities[1].requires = [m.capabilities[0].id]; }, '$.capabilities[0].requires', 'cycle'],
   ] as const)('%s', ([, f, path, words]) => {
     const issues = issuesOf(mutate(f));
     expect(issues).toContainEqual(expect.objectContaining({ path }));
@@ -79,6 +81,14 @@ describe('a malformed capabilities.json is rejected with the JSON path of every 
   test('text that is not JSON', () => {
     expect(issuesOf('{ "matrixVersion": ')[0]!.message).toMatch(/^not JSON/);
   });
+});
+
+test('prerequisitesOf: every prerequisite, nearest first, transitively', () => {
+  const m = { capabilities: [
+    { id: 'a:1', requires: ['a:2'] }, { id: 'a:2', requires: ['a:3', 'a:4'] }, { id: 'a:3', requires: ['a:4'] }, { id: 'a:4' },
+  ] as any[] };
+  expect(prerequisitesOf(m, 'a:1')).toEqual(['a:2', 'a:3', 'a:4']);
+  expect(prerequisitesOf(m, 'a:4')).toEqual([]);
 });
 
 describe('GapBook', () => {

@@ -102,6 +102,11 @@ export interface Capability {
   title: string;
   /** Where the requirement is written. */
   source: string;
+  /**
+   * Prerequisite capabilities, judged first (the CLI's preflight): when one fails, this capability cannot be judged
+   * and is reported `blocked` naming it — one root cause, one failure.
+   */
+  requires?: string[];
 }
 
 export interface Matrix {

@@ -30,7 +30,7 @@ export async function plantShape(client: FhirClient, runTag: Coding, created: Pi
     request: { method: 'POST', url: 'Patient' },
   }));
   const res = await client.transaction({ resourceType: 'Bundle', type: 'transaction', entry }, { accept: 'any' });
-  if (res.status >= 300) throw new Error(`planting the searchset fixture failed (${res.status}): ${res.text.slice(0, 300)}`);
+  if (res.status >= 300) throw new CheckFailure(`planting the searchset fixture failed (${res.status}): ${res.text.slice(0, 300)}`);
   const planted = new Map<string, string>();
   (res.body?.entry ?? []).forEach((e: { response?: { location?: string } }, i: number) => {
     const loc = parseLocation(e.response?.location);
@@ -39,7 +39,7 @@ export async function plantShape(client: FhirClient, runTag: Coding, created: Pi
     created.add('Patient', loc.id);
   });
   // Every check compares against these ids: with fewer, an empty or short searchset would pass.
-  if (planted.size !== births.length) throw new Error(`planting the searchset fixture: the transaction-response names ${planted.size} of the ${births.length} Patients created (${res.status}): ${res.text.slice(0, 300)}`);
+  if (planted.size !== births.length) throw new CheckFailure(`planting the searchset fixture: the transaction-response names ${planted.size} of the ${births.length} Patients created (${res.status}): ${res.text.slice(0, 300)}`);
   return { tag, planted };
 }
 

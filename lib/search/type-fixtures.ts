@@ -1,12 +1,12 @@
 // Puts one resource type's planned search fixtures on the server (targets first, then the params' triples in
 // transaction chunks of ≤ 200 entries, then the server-assigned triple one by one), resolves what the server
 // assigned, and deletes it all again afterwards.
-import { randomUUID } from 'node:crypto';
 import type { FhirClient } from '../client/http.ts';
 import { parseLocation } from '../fhir/location.ts';
 import { withRunTag, type Coding } from '../fixtures/run-tag.ts';
 import type { GapBook } from '../matrix/gaps.ts';
 import type { Matrix, ResourceCapability } from '../matrix/types.ts';
+import type { SeedSource } from '../run/seed.ts';
 import { minimalResource } from './plant-required.ts';
 import { VARIANTS, type Variant } from './plant-variants.ts';
 import { planParam, type ParamPlan, type PlantContext, type Resolved } from './plant.ts';
@@ -62,11 +62,12 @@ export class TypeFixtures {
     readonly resource: ResourceCapability,
     private readonly writable: ReadonlyMap<string, 'POST' | 'PUT'>,
     private readonly tag: Coding,
-    runId: string,
+    /** Planted values come from the run seed; ids the client chooses (PUT) also from the run id (lib/run/seed.ts). */
+    private readonly seeds: SeedSource,
     /** Why the type cannot be written, when the target's gaps say its endpoint is not enabled. */
     notEnabled?: string,
   ) {
-    const salt = runId.replace(/[^A-Za-z0-9]/g, '').slice(-6);
+    const salt = seeds.draw('planter:salt').hex(3);
     this.plans = resource.searchParams.map((p, i) => planParam(resource.type, p, this.context(`${salt}${resource.type.slice(0, 3).toLowerCase()}${i}`)));
     if (!writable.has(resource.type)) {
       for (const p of this.plans) {
@@ -85,7 +86,7 @@ export class TypeFixtures {
         let ph = this.pools.get(key);
         if (!ph) {
           const method = this.writable.get(wanted)!;
-          const id = randomUUID();
+          const id = this.newId(method, `target:${key}`);
           ph = method === 'POST' ? `urn:uuid:${id}` : `${wanted}/${id}`;
           this.pools.set(key, ph);
           const entry: Entry = { placeholder: ph, method, resource: {} };
@@ -106,9 +107,18 @@ export class TypeFixtures {
     return this.planted;
   }
 
-  private entryOf(resource: Record<string, any>): Entry {
+  /**
+   * A urn:uuid placeholder (POST) is local to one transaction: drawn from the run seed. An id the client chooses
+   * (PUT) is the resource's id on a possibly shared server: the run id is mixed in, and no verdict depends on it.
+   */
+  private newId(method: 'POST' | 'PUT', label: string): string {
+    const stream = `planter:${this.resource.type}:${label}`;
+    return (method === 'PUT' ? this.seeds.perRun(stream) : this.seeds.draw(stream)).uuid();
+  }
+
+  private entryOf(resource: Record<string, any>, label: string): Entry {
     const method = this.writable.get(this.resource.type)!;
-    const id = randomUUID();
+    const id = this.newId(method, label);
     const r = withRunTag(method === 'PUT' ? { ...resource, id } : resource, this.tag);
     return { placeholder: method === 'POST' ? `urn:uuid:${id}` : `${this.resource.type}/${id}`, method, resource: r };
   }
@@ -124,11 +134,11 @@ export class TypeFixtures {
     }
     for (const p of planned) {
       const e = {} as Record<Variant, Entry>;
-      for (const v of VARIANTS) e[v] = this.entryOf(p.resources![v]);
+      for (const v of VARIANTS) e[v] = this.entryOf(p.resources![v], `${p.param.name}:${v}`);
       this.paramEntries.set(p.param.name, e);
       if (!p.generated) continue;
       const g = {} as Record<Variant, Entry>;
-      for (const v of VARIANTS) g[v] = this.entryOf(p.generated.resources[v]);
+      for (const v of VARIANTS) g[v] = this.entryOf(p.generated.resources[v], `${p.param.name}#generated:${v}`);
       this.paramEntries.set(`${p.param.name}#generated`, g);
     }
     const groups = [...this.paramEntries.entries()];
@@ -153,7 +163,7 @@ export class TypeFixtures {
     for (const v of ['decoy', 'match', 'second'] as Variant[]) {
       for (let attempt = 0; ; attempt++) {
         await new Promise((r) => setTimeout(r, attempt ? 1100 : 15));
-        const entry = this.entryOf(minimalResource(this.resource.type, this.context(`seq${v}${attempt}`)));
+        const entry = this.entryOf(minimalResource(this.resource.type, this.context(`seq${v}${attempt}`)), `#sequential:${v}:${attempt}`);
         const fail = await this.send(client, [entry]);
         if (fail) { this.paramProblems.set('#sequential', fail.message); return; }
         const lu = entry.stored!.meta?.lastUpdated as string;

@@ -1,6 +1,9 @@
 // The only bridge between checks and vitest: `capabilityTest` runs one check of one capability, turns its
 // outcome into a verdict (honouring the target's expected gaps), keeps the redacted exchanges as evidence
 // for every verdict but pass, and hands the verdict to the reporters through task.meta.
+// Root causes first: a capability whose prerequisite (the matrix's `requires`) failed in the CLI's preflight is
+// `blocked` naming it, without running. Honest: any exception that is not a check's verdict (a TypeError, a harness
+// Error) is an `error` of the harness, never the server's `fail`; so is a reason that printed NaN or undefined.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +11,11 @@ import * as allure from 'allure-js-commons';
 import { test } from 'vitest';
 import { TransportError, type Exchange, type FhirClient } from '../client/http.ts';
 import { redactText } from '../client/redact.ts';
+import type { CheckContext } from '../checks/context.ts';
+import { blockingPrerequisite } from '../checks/prerequisites.ts';
+import { prerequisitesOf } from '../matrix/load.ts';
 import { session, type Session } from '../run/session.ts';
-import { Blocked, CheckFailure, gapExcuses, NotRun, type Verdict } from '../verdicts.ts';
+import { Blocked, CheckFailure, gapExcuses, garbageInReason, HarnessError, harnessReason, NotRun, type Verdict } from '../verdicts.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -18,20 +24,15 @@ declare module 'vitest' {
     reason?: string;
     evidence?: string;
     flaky?: boolean;
+    /** Verdict blocked: the prerequisite capability that failed (the root cause). */
+    blockedBy?: string;
   }
 }
 
-export interface Check {
-  /** The authenticated client; its exchanges during this check are the check's evidence. */
+/** A CheckContext (lib/checks/context.ts) with the worker's session; its client's exchanges are the check's evidence. */
+export interface Check extends CheckContext {
   client: FhirClient;
-  anonymous: FhirClient;
   session: Session;
-  /** Stop here and report the capability as not-run with this reason (never as passed). */
-  notRun(reason: string): never;
-  /** Stop here: the prerequisite capability failed, so this one cannot be judged (verdict blocked, naming it). */
-  blocked(prerequisite: string, reason: string): never;
-  /** Adds a note to the test (shown in the reporters). */
-  note(text: string): void;
 }
 
 export interface CapabilityTestOptions {
@@ -55,14 +56,24 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
     const exchanges: Exchange[] = [];
     const stops = [s.client.record((e) => exchanges.push(e)), s.anonymous.record((e) => exchanges.push(e))];
     const notes: string[] = [];
+    const allowed = prerequisitesOf(s.matrix, capability);
     const check: Check = {
-      client: s.client, anonymous: s.anonymous, session: s,
+      client: s.client, anonymous: s.anonymous, session: s, seeds: s,
       notRun: (reason) => { throw new NotRun(reason); },
-      blocked: (prerequisite, reason) => { throw new Blocked(prerequisite, reason); },
+      blocked: (prerequisite, reason) => {
+        if (!allowed.includes(prerequisite)) throw new HarnessError(`the check says it is blocked by ${prerequisite}, which ${capability} does not require: add it to "requires" in scripts/matrix/protocol-capabilities.json, or report a failure (${reason})`);
+        throw new Blocked(prerequisite, reason);
+      },
       note: (text) => { notes.push(text); },
     };
     const finish = async (verdict: Verdict, reason?: string) => {
       stops.forEach((stop) => stop());
+      // A reason that printed a value the check did not have (NaN, undefined) is the harness's bug, whatever the server did.
+      const garbage = reason && verdict !== 'error' ? garbageInReason(reason, exchanges.flatMap((e) => [e.response?.body ?? '', e.request.url])) : undefined;
+      if (garbage) {
+        reason = harnessReason(title, capability, new HarnessError(`its ${verdict} reason contains "${garbage}", a value the check did not have: ${reason}`));
+        verdict = 'error';
+      }
       task.meta.verdict = verdict;
       if (reason) task.meta.reason = redactText(reason);
       task.meta.flaky = exchanges.some((e) => e.attempt > 1);
@@ -72,7 +83,10 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
 
     const gap = s.gaps.lookup(capability);
     try {
+      crashHook(s, task.file.filepath);
       if (opts.writes && s.ctx.target.readOnly) throw new NotRun(`target "${s.ctx.target.name}" is read-only: the harness never writes there`);
+      const prerequisite = blockingPrerequisite(def.requires, s.ctx.prerequisites);
+      if (prerequisite) throw prerequisite;
       await fn(check);
     } catch (e) {
       if (e instanceof NotRun) {
@@ -80,6 +94,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
         skip(redactText(e.reason));
       }
       if (e instanceof Blocked) {
+        task.meta.blockedBy = e.prerequisite;
         await finish('blocked', e.message);
         skip(redactText(e.message));
       }
@@ -87,7 +102,11 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
         await finish('error', e.message);
         throw scrubbed(e);
       }
-      const kind = e instanceof CheckFailure ? e.kind : 'other';
+      if (!(e instanceof CheckFailure)) {
+        await finish('error', harnessReason(title, capability, e));
+        throw scrubbed(e);
+      }
+      const kind = e.kind;
       if (gap && gapExcuses(gap.kind, kind)) {
         await finish('expected-gap', `${gap.kind} as expected (${gap.ticket ?? 'gap'} since ${gap.since}): ${(e as Error).message}`);
         await annotate(`expected gap: ${gap.reason}`);
@@ -103,6 +122,17 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
     }
     await finish('pass');
   });
+}
+
+let started = 0;
+
+/**
+ * Self-tests only (DHP_SELFTEST_CRASH_WORKER=<suite>): the worker running suites/<suite>.suite.ts kills itself as
+ * its second check starts, so the self-tests can prove a crashed worker makes every lost check an `error` and the
+ * run exit 1 as incomplete.
+ */
+function crashHook(s: Session, file: string): void {
+  if (s.env.crashWorker && file.endsWith(`suites/${s.env.crashWorker}.suite.ts`) && ++started === 2) process.kill(process.pid, 'SIGKILL');
 }
 
 /** vitest writes a thrown error's message and stack raw into JUnit, Allure and the console: scrub both first. */

@@ -9,13 +9,16 @@ import { formatCoverage, writeCoverage, type ParamCoverage } from '../search/cov
 import { checkQuery } from '../search/judge.ts';
 import type { ParamPlan } from '../search/plant.ts';
 import { TypeFixtures, writableTypes } from '../search/type-fixtures.ts';
+import { readEnv } from '../config/env.ts';
+import { describeExchange } from '../fhir/exchange.ts';
+import { isNotEnabled } from '../fhir/searchset.ts';
+import { leftoversWarning } from '../fixtures/teardown.ts';
 import { session } from '../run/session.ts';
 import { CheckFailure } from '../verdicts.ts';
 import { capabilityTest } from './capability.ts';
 
 export function selectedSearchTypes(env: NodeJS.ProcessEnv = process.env): string[] | null {
-  const raw = env.DHP_SEARCH_TYPES?.trim();
-  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  return readEnv(env).searchTypes;
 }
 
 /** Deterministic share of the types for suite file `part` of `parts` (balanced by param count). */
@@ -45,7 +48,7 @@ export function searchParamSuite(part: number, parts: number): void {
     const resource = s.matrix.resources.find((r) => r.type === type)!;
     describe(`${type} search parameters`, () => {
       const gap = s.gaps.lookup(`endpoint:${type}`);
-      const fx = new TypeFixtures(resource, writable, s.ctx.tag, s.ctx.runId,
+      const fx = new TypeFixtures(resource, writable, s.ctx.tag, s,
         gap?.kind === 'not-enabled' ? `the target's expected gap ${gap.ticket ?? ''} says the ${type} endpoint is not enabled: nothing can be planted` : undefined);
       beforeAll(async () => {
         if (!s.ctx.target.readOnly) await fx.plant(s.client);
@@ -61,8 +64,8 @@ export function searchParamSuite(part: number, parts: number): void {
             where: plan.where, checks: plan.queries.map((q) => q.label), systemDiscriminated: plan.systemDiscriminated,
           });
         }
-        const left = s.ctx.target.readOnly ? [] : await fx.teardown(s.client, s.matrix);
-        if (left.length) console.warn(`teardown: could not delete ${left.join(', ')} (the run tag lets \`dhp-conformance cleanup\` sweep them)`);
+        const warning = leftoversWarning(s.ctx.target.readOnly ? [] : await fx.teardown(s.client, s.matrix));
+        if (warning) console.warn(warning);
       }, 600_000);
 
       for (const plan of fx.plans) {
@@ -71,7 +74,7 @@ export function searchParamSuite(part: number, parts: number): void {
           capabilityTest(cap, `${type}?${plan.param.name} is judged by the search suite (not run: ${plan.reason})`, async (c) => {
             // A type whose endpoint is not there is a failure of its own kind (an expected gap where the target says so).
             const probe = await c.client.search(type, [['_count', '1']], { accept: 'any' });
-            if (probe.status === 404) throw new CheckFailure(`${type} search answered 404: the endpoint is not enabled`, 'not-enabled');
+            if (isNotEnabled(probe.status, probe.body)) throw new CheckFailure(`the ${type} endpoint is not enabled: ${describeExchange(probe)}`, 'not-enabled');
             c.notRun(plan.reason ?? 'not plantable');
           }, { writes: true });
           continue;

@@ -1,0 +1,26 @@
+// The one builder of transaction Bundles (FHIR R5 http.html#transaction): entries POST a resource under a fullUrl
+// (a urn:uuid the other entries may reference), PUT one at Type/id (optionally with request.ifMatch), or DELETE one.
+
+export interface TxEntry {
+  fullUrl?: string;
+  resource?: { resourceType: string; id?: string; [key: string]: any };
+  request: { method: 'POST' | 'PUT' | 'DELETE'; url: string; ifMatch?: string };
+}
+export interface TxBundle { resourceType: 'Bundle'; type: 'transaction'; entry: TxEntry[] }
+
+export function transactionBundle(entries: TxEntry[]): TxBundle {
+  return { resourceType: 'Bundle', type: 'transaction', entry: entries };
+}
+
+export function postEntry<R extends { resourceType: string }>(resource: R, fullUrl?: string): TxEntry & { resource: R } {
+  return { ...(fullUrl ? { fullUrl } : {}), resource, request: { method: 'POST', url: resource.resourceType } };
+}
+
+export function putEntry<R extends { resourceType: string; id?: string }>(resource: R & { id: string }, ifMatch?: string): TxEntry & { resource: R } {
+  const url = `${resource.resourceType}/${resource.id}`;
+  return { fullUrl: url, resource, request: { method: 'PUT', url, ...(ifMatch ? { ifMatch } : {}) } };
+}
+
+export function deleteEntry(ref: string): TxEntry {
+  return { request: { method: 'DELETE', url: ref } };
+}
