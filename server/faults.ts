@@ -25,6 +25,10 @@ export const FAULTS = [
   { name: 'token-wrong-secret', description: 'The token endpoint issues a token for a wrong client_secret.' },
   { name: 'api-no-auth', description: 'The FHIR API accepts requests with a missing, garbage or expired Bearer token.' },
   { name: 'must-support-dropped', arg: '<Type>.<element>', description: 'The named Must Support element is dropped on write (default Observation.performer).' },
+  { name: 'paging-no-next', description: 'A searchset reports the right total but carries no next link: only the first page can be read.' },
+  { name: 'exact-case-insensitive', description: 'String :exact compares without regard to case (Zm…Alpha = zM…aLPHA).' },
+  { name: 'string-mid-word', description: 'Default string search matches the value anywhere, not only at its start (as :contains does).' },
+  { name: 'period-eq-overlap', description: 'Date eq matches a target range that overlaps the search range instead of one it fully contains (a Period across midnight matches the day).' },
 ] as const satisfies readonly FaultDef[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];
