@@ -32,6 +32,8 @@ export interface Check {
   blocked(prerequisite: string, reason: string): never;
   /** Adds a note to the test (shown in the reporters). */
   note(text: string): void;
+  /** Adds a named JSON document to the check's evidence (kept, redacted, with the exchanges for every verdict but pass). */
+  attach(name: string, content: unknown): void;
 }
 
 export interface CapabilityTestOptions {
@@ -55,11 +57,13 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
     const exchanges: Exchange[] = [];
     const stops = [s.client.record((e) => exchanges.push(e)), s.anonymous.record((e) => exchanges.push(e))];
     const notes: string[] = [];
+    const attachments: Record<string, unknown> = {};
     const check: Check = {
       client: s.client, anonymous: s.anonymous, session: s,
       notRun: (reason) => { throw new NotRun(reason); },
       blocked: (prerequisite, reason) => { throw new Blocked(prerequisite, reason); },
       note: (text) => { notes.push(text); },
+      attach: (name, content) => { attachments[name] = content; },
     };
     const finish = async (verdict: Verdict, reason?: string) => {
       stops.forEach((stop) => stop());
@@ -67,7 +71,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
       if (reason) task.meta.reason = redactText(reason);
       task.meta.flaky = exchanges.some((e) => e.attempt > 1);
       for (const n of notes) await annotate(redactText(n));
-      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, task.id, title, verdict, exchanges);
+      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, task.id, title, verdict, exchanges, attachments);
     };
 
     const gap = s.gaps.lookup(capability);
@@ -115,10 +119,10 @@ function scrubbed(e: unknown): unknown {
 }
 
 /** Writes the redacted exchanges of one check to the run's evidence folder and attaches them to Allure. */
-async function keepEvidence(s: Session, capability: string, testId: string, title: string, verdict: Verdict, exchanges: Exchange[]): Promise<string> {
+async function keepEvidence(s: Session, capability: string, testId: string, title: string, verdict: Verdict, exchanges: Exchange[], attachments: Record<string, unknown>): Promise<string> {
   const name = `${capability.replace(/[^A-Za-z0-9_.-]+/g, '_')}--${createHash('sha1').update(testId).digest('hex').slice(0, 8)}.json`;
   const rel = join('evidence', name);
-  const text = redactText(JSON.stringify({ capability, check: title, verdict, exchanges }, null, 2));
+  const text = redactText(JSON.stringify({ capability, check: title, verdict, exchanges, ...(Object.keys(attachments).length ? { attachments } : {}) }, null, 2));
   mkdirSync(join(s.ctx.runDir, 'evidence'), { recursive: true });
   writeFileSync(join(s.ctx.runDir, rel), text);
   await allure.attachment(`exchanges (${exchanges.length})`, text, 'application/json');
