@@ -49,6 +49,9 @@ describe('diagnose', () => {
   test('a server that is not R5 is named with the expression', () => {
     const d = diagnose({ ...base, unexpected: ['d'], returned: ['m', 's', 'd'], fhirVersion: '4.0.1', expression: 'Observation.code' });
     expect(d?.message).toMatch(/FHIR 4\.0\.1, not R5: the parameter is R5's \(Observation\.code\)/);
+    const r5 = diagnose({ ...base, unexpected: ['d'], returned: ['m', 's', 'd'], declared: false, fhirVersion: '4.0.1', r5Only: ['Encounter.actualPeriod'] });
+    expect(r5?.message).toMatch(/^wrong: Observation\.code is not declared by the server's CapabilityStatement/);
+    expect(r5?.message).toMatch(/the expression uses R5-only Encounter\.actualPeriod/);
   });
 
   test('pages the server does not link: everything by Bundle.total is unfiltered, and the reason names paging', () => {

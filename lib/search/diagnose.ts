@@ -35,6 +35,8 @@ export interface SearchObservation {
   fhirVersion?: string;
   /** The parameter's FHIRPath expression (named for servers that are not R5). */
   expression?: string;
+  /** For a server that is not R5: the expression's elements R4 lacks (r4-elements.ts). */
+  r5Only?: readonly string[];
 }
 
 export interface Diagnosis {
@@ -82,7 +84,9 @@ export function diagnose(o: SearchObservation): Diagnosis | undefined {
   const tail = [
     self,
     o.declared === true ? `the server's CapabilityStatement declares ${o.resourceType}.${o.param}` : '',
-    o.fhirVersion ? `the server is FHIR ${o.fhirVersion}, not R5: the parameter is R5's (${o.expression ?? 'no expression'})` : '',
+    o.fhirVersion
+      ? `the server is FHIR ${o.fhirVersion}, not R5: ${o.r5Only?.length ? `the expression uses R5-only ${o.r5Only.join(', ')}` : `the parameter is R5's (${o.expression ?? 'no expression'})`}`
+      : '',
   ].filter(Boolean);
   return { kind, message: `${head} — ${facts.join(', ')}; ${tail.join('; ')}` };
 }

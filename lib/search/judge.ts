@@ -11,6 +11,7 @@ import { assertSearch, diagnose, type SearchObservation } from './diagnose.ts';
 import { expressionOf, resourceMatches } from './evaluate.ts';
 import { runQuery, type QueryRun } from './pages.ts';
 import { VARIANTS } from './plant-variants.ts';
+import { r5OnlyElements } from './r4-elements.ts';
 import type { ParamPlan, SubQuery } from './plant.ts';
 import { formatParamName } from './query.ts';
 import type { TypeFixtures } from './type-fixtures.ts';
@@ -82,6 +83,7 @@ export async function checkQuery(c: SearchCheck, fx: TypeFixtures, plan: ParamPl
     declared: declaresSearchParam(facts, plan.type, plan.param.name),
     fhirVersion: isR5(facts) === false ? facts.fhirVersion : undefined,
     expression: expressionOf(plan.param),
+    r5Only: isR5(facts) === false ? r5OnlyElements(expressionOf(plan.param), plan.type) : undefined,
   };
   if (diagnose(observation)) await attachEvidence(c, plan, r, expected, run, query);
   assertSearch(observation);
