@@ -26,7 +26,7 @@ describe('R5 spec examples', () => {
 describe('modifier × script × target', () => {
   test.for([
     // query, modifier, target, expected
-    ['oʻgʻ', undefined, 'Oʻgʻiloy', true], // the same apostrophe shape; other shapes: apostrophes.test.ts (advisory)
+    ['oʻgʻ', undefined, 'Oʻgʻiloy', true], // the same apostrophe shape; other shapes: the advisory check, apostrophes.ts
     ['Og', undefined, 'Oʻgʻiloy', false],
     ['zeoие', undefined, 'ZéÖйёx', true], // é ö й ё fold to e o и е
     ['zmabc', undefined, 'KzmAbcAlpha', false], // starts with, not anywhere
