@@ -251,6 +251,8 @@ function build(): Matrix {
       id: p.capability, tier: p.tier, suite: 'search',
       title: `Search ${r.type} by ${p.name} (${p.type}) returns exactly the matching resources`,
       source: p.declaredByServer ? 'platform CapabilityStatement' : p.declaredByIg ? 'IG CapabilityStatement' : (p.note ?? 'R5 base'),
+      // Judging recall needs every page: a searchset that cannot be paged blocks what only the missing pages could show.
+      requires: ['search:paging'],
     })))],
     resources,
     targets,

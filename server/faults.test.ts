@@ -126,6 +126,18 @@ describe('fault switches change exactly what they name', () => {
     }
   });
 
+  it('paging-no-next: the first page has no next link although Bundle.total counts every match', async () => {
+    for (const faulty of [false, true]) {
+      await withFaults(faulty ? ['paging-no-next'] : [], async (c) => {
+        for (let i = 0; i < 5; i++) await createObs(c);
+        const first = await c.call('GET', '/Observation?_count=2');
+        expect(first.body.total).toBe(5);
+        expect(first.body.entry).toHaveLength(2);
+        expect(first.body.link.some((l: { relation: string }) => l.relation === 'next')).toBe(!faulty);
+      });
+    }
+  });
+
   it('every core fault name parses', () => {
     const core: FaultName[] = [
       'if-match-ignored', 'if-match-optional', 'strong-etag', 'version-not-incremented', 'conflict-409',

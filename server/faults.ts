@@ -28,6 +28,10 @@ export const FAULTS = [
   { name: 'version-non-integer', description: 'versionIds are opaque ids ("a3b1") instead of the platform\'s integers; locking itself stays correct.' },
   { name: 'version-mismatch-text', description: 'A version clash answers 412 with an error/invalid OperationOutcome whose text is not the page\'s "Version is mismatch".' },
   { name: 'metadata-bundle', description: 'GET /metadata answers a Bundle instead of the CapabilityStatement.' },
+  { name: 'paging-no-next', description: 'A searchset reports the right total but carries no next link: only the first page can be read.' },
+  { name: 'exact-case-insensitive', description: 'String :exact compares without regard to case (Zm…Alpha = zM…aLPHA).' },
+  { name: 'string-mid-word', description: 'Default string search matches the value anywhere, not only at its start (as :contains does).' },
+  { name: 'period-eq-overlap', description: 'Date eq matches a target range that overlaps the search range instead of one it fully contains (a Period across midnight matches the day).' },
 ] as const satisfies readonly FaultDef[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

@@ -98,7 +98,7 @@ export async function checkPutEntries(c: CheckContext, t: TransactionFixtures): 
   const current = await Promise.all(observations.map((l) => c.client.read('Observation', l!.id, { accept: 'any' })));
   const unread = current.find((r) => r.status !== 200);
   if (unread) throw new CheckFailure(`reading an Observation the transaction created should answer 200: ${describeExchange(unread)}`);
-  const entries = current.map((r, i) => putEntry({ ...r.body, id: observations[i]!.id, valueQuantity: { ...r.body.valueQuantity, value: 200 + i } }, r.headers.etag ?? weakETag(r.body?.meta?.versionId)));
+  const entries = current.map((r, i) => putEntry({ ...r.body, id: observations[i]!.id, valueQuantity: { ...r.body.valueQuantity, value: 200 + i } }, { ifMatch: r.headers.etag ?? weakETag(r.body?.meta?.versionId), base: c.client.baseUrl }));
   const res = await c.client.transaction(transactionBundle(entries), { accept: 'any' });
   if (!isTransactionResponse(res)) throw new CheckFailure(`a transaction of PUT entries should answer 200 with a transaction-response: ${describeExchange(res)}`, 'wrong');
   for (const [i, r] of current.entries()) {

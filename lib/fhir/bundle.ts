@@ -16,9 +16,13 @@ export function postEntry<R extends { resourceType: string }>(resource: R, fullU
   return { ...(fullUrl ? { fullUrl } : {}), resource, request: { method: 'POST', url: resource.resourceType } };
 }
 
-export function putEntry<R extends { resourceType: string; id?: string }>(resource: R & { id: string }, ifMatch?: string): TxEntry & { resource: R } {
+/**
+ * R5 Bundle.entry.fullUrl "SHALL have a value" for an update and is "the Absolute URL for the resource": pass the
+ * server's base to set it; without one the entry carries none (as most servers accept) rather than a relative URL.
+ */
+export function putEntry<R extends { resourceType: string; id?: string }>(resource: R & { id: string }, o: { ifMatch?: string; base?: string } = {}): TxEntry & { resource: R } {
   const url = `${resource.resourceType}/${resource.id}`;
-  return { fullUrl: url, resource, request: { method: 'PUT', url, ...(ifMatch ? { ifMatch } : {}) } };
+  return { ...(o.base ? { fullUrl: `${o.base}/${url}` } : {}), resource, request: { method: 'PUT', url, ...(o.ifMatch ? { ifMatch: o.ifMatch } : {}) } };
 }
 
 export function deleteEntry(ref: string): TxEntry {

@@ -3,6 +3,8 @@
 // assigned, and deletes it all again afterwards.
 import type { FhirClient } from '../client/http.ts';
 import { parseLocation } from '../fhir/location.ts';
+import { postEntry, putEntry, transactionBundle } from '../fhir/bundle.ts';
+import { isNotEnabled } from '../fhir/searchset.ts';
 import { withRunTag, type Coding } from '../fixtures/run-tag.ts';
 import type { GapBook } from '../matrix/gaps.ts';
 import type { Matrix, ResourceCapability } from '../matrix/types.ts';
@@ -50,7 +52,8 @@ export class TypeFixtures {
   private readonly refs = new Map<string, string>();
   private readonly targets: Entry[] = [];
   private readonly pools = new Map<string, string>();
-  private readonly paramEntries = new Map<string, Record<Variant, Entry>>();
+  /** Per param (and `param#generated`): the planted entries by name — the three variants, then the plan's extras. */
+  private readonly paramEntries = new Map<string, Record<string, Entry>>();
   private sequential?: Record<Variant, Entry>;
   /** Everything created, as `Type/id`, in creation order. */
   readonly created: string[] = [];
@@ -133,23 +136,31 @@ export class TypeFixtures {
       if (fail) { this.problem = fail; return; }
     }
     for (const p of planned) {
-      const e = {} as Record<Variant, Entry>;
+      const e: Record<string, Entry> = {};
       for (const v of VARIANTS) e[v] = this.entryOf(p.resources![v], `${p.param.name}:${v}`);
+      for (const [name, x] of Object.entries(p.extras ?? {})) e[name] = this.entryOf(x.resource, `${p.param.name}:${name}`);
       this.paramEntries.set(p.param.name, e);
       if (!p.generated) continue;
       const g = {} as Record<Variant, Entry>;
       for (const v of VARIANTS) g[v] = this.entryOf(p.generated.resources[v], `${p.param.name}#generated:${v}`);
       this.paramEntries.set(`${p.param.name}#generated`, g);
     }
-    const groups = [...this.paramEntries.entries()];
-    for (let i = 0; i < groups.length; i += Math.floor(CHUNK / 3)) {
-      const chunk = groups.slice(i, i + Math.floor(CHUNK / 3));
-      const fail = await this.send(client, chunk.flatMap(([, e]) => VARIANTS.map((v) => e[v])));
+    // Chunks of whole params, at most CHUNK entries each (one param's entries are never split).
+    const chunks: [string, Record<string, Entry>][][] = [];
+    let size = CHUNK;
+    for (const group of this.paramEntries.entries()) {
+      const n = Object.keys(group[1]).length;
+      if (size + n > CHUNK) { chunks.push([]); size = 0; }
+      chunks[chunks.length - 1]!.push(group);
+      size += n;
+    }
+    for (const chunk of chunks) {
+      const fail = await this.send(client, chunk.flatMap(([, e]) => Object.values(e)));
       if (!fail) continue;
       if (fail.kind === 'not-enabled') { this.problem = fail; return; }
       // Isolate: one transaction per param, so one rejected fixture does not hide the others.
       for (const [name, e] of chunk) {
-        const one = await this.send(client, VARIANTS.map((v) => e[v]));
+        const one = await this.send(client, Object.values(e));
         if (one) this.paramProblems.set(name, one.message);
       }
     }
@@ -175,16 +186,14 @@ export class TypeFixtures {
 
   /** One transaction; fills `stored` of every entry; returns a problem instead of throwing. */
   private async send(client: FhirClient, entries: Entry[]): Promise<PlantProblem | undefined> {
-    const bundle = {
-      resourceType: 'Bundle', type: 'transaction',
-      entry: entries.map((e) => ({
-        ...(e.method === 'POST' ? { fullUrl: e.placeholder } : {}),
-        resource: deepReplace(e.resource, this.refs),
-        request: e.method === 'POST' ? { method: 'POST', url: e.resource.resourceType } : { method: 'PUT', url: `${e.resource.resourceType}/${e.resource.id}` },
-      })),
-    };
+    const bundle = transactionBundle(entries.map((e) => {
+      const resource = deepReplace(e.resource, this.refs) as Record<string, any> & { resourceType: string; id: string };
+      return e.method === 'POST' ? postEntry(resource, e.placeholder) : putEntry(resource);
+    }));
     const res = await client.transaction(bundle, { accept: 'any' });
-    if (res.status === 404 || (res.status >= 400 && /not.(enabled|supported)/i.test(res.text) && entries.every((e) => e.resource.resourceType === entries[0]!.resource.resourceType))) {
+    // A transaction of one type that the server refuses as not there says the type's endpoint is not enabled.
+    const oneType = entries.every((e) => e.resource.resourceType === entries[0]!.resource.resourceType);
+    if (oneType && (isNotEnabled(res.status, res.body) || (res.status >= 400 && /not.(enabled|supported)/i.test(res.text)))) {
       return { kind: 'not-enabled', message: `POST [base] transaction with ${entries[0]!.resource.resourceType} answered ${res.status}: ${res.text.slice(0, 300)}` };
     }
     if (res.status >= 300 || res.body?.resourceType !== 'Bundle') {
@@ -218,14 +227,20 @@ export class TypeFixtures {
     return own ? { kind: 'rejected', message: own } : undefined;
   }
 
-  resolvedFor(plan: ParamPlan, triple?: 'generated'): Resolved & { planted: Record<Variant, Record<string, any>> } {
-    const entries = plan.status === 'sequential' ? this.sequential : this.paramEntries.get(`${plan.param.name}${triple ? `#${triple}` : ''}`);
+  /**
+   * What was planted for a param: by name (the three variants, then the extras), the stored copy (`planted`, with the
+   * server's id) and the resource as sent (references resolved).
+   */
+  resolvedFor(plan: ParamPlan, triple?: 'generated'): Resolved & { planted: Record<string, Record<string, any>>; sent: Record<string, Record<string, any>> } {
+    const entries: Record<string, Entry> | undefined = plan.status === 'sequential' ? this.sequential : this.paramEntries.get(`${plan.param.name}${triple ? `#${triple}` : ''}`);
     if (!entries) throw new Error(`${plan.type}:${plan.param.name} was not planted`);
-    const planted = Object.fromEntries(VARIANTS.map((v) => [v, entries[v].stored!])) as Record<Variant, Record<string, any>>;
+    const planted = Object.fromEntries(Object.entries(entries).map(([name, e]) => [name, e.stored!]));
+    const sent = Object.fromEntries(Object.entries(entries).map(([name, e]) => [name, deepReplace(e.resource, this.refs) as Record<string, any>]));
     return {
       planted,
+      sent,
       ref: (ph) => this.refs.get(ph) ?? ph,
-      stored: (v) => planted[v],
+      stored: (v) => planted[v]!,
     };
   }
 

@@ -33,6 +33,8 @@ declare module 'vitest' {
 export interface Check extends CheckContext {
   client: FhirClient;
   session: Session;
+  /** Adds a named JSON document to the check's evidence (kept, redacted, with the exchanges for every verdict but pass). */
+  attach(name: string, content: unknown): void;
 }
 
 export interface CapabilityTestOptions {
@@ -57,14 +59,13 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
     const stops = [s.client.record((e) => exchanges.push(e)), s.anonymous.record((e) => exchanges.push(e))];
     const notes: string[] = [];
     const allowed = prerequisitesOf(s.matrix, capability);
+    const attachments: Record<string, unknown> = {};
     const check: Check = {
       client: s.client, anonymous: s.anonymous, session: s, seeds: s,
       notRun: (reason) => { throw new NotRun(reason); },
-      blocked: (prerequisite, reason) => {
-        if (!allowed.includes(prerequisite)) throw new HarnessError(`the check says it is blocked by ${prerequisite}, which ${capability} does not require: add it to "requires" in scripts/matrix/protocol-capabilities.json, or report a failure (${reason})`);
-        throw new Blocked(prerequisite, reason);
-      },
+      blocked: (prerequisite, reason) => { throw new Blocked(prerequisite, reason); },
       note: (text) => { notes.push(text); },
+      attach: (name, content) => { attachments[name] = content; },
     };
     const finish = async (verdict: Verdict, reason?: string) => {
       stops.forEach((stop) => stop());
@@ -78,7 +79,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
       if (reason) task.meta.reason = redactText(reason);
       task.meta.flaky = exchanges.some((e) => e.attempt > 1);
       for (const n of notes) await annotate(redactText(n));
-      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, task.id, title, verdict, exchanges);
+      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, task.id, title, verdict, exchanges, attachments);
     };
 
     const gap = s.gaps.lookup(capability);
@@ -92,6 +93,11 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
       if (e instanceof NotRun) {
         await finish('not-run', e.reason);
         skip(redactText(e.reason));
+      }
+      // Only a capability the matrix lists in `requires` can block a check: anything else is a failure to report.
+      if (e instanceof Blocked && !allowed.includes(e.prerequisite)) {
+        await finish('error', harnessReason(title, capability, new HarnessError(`the check says it is blocked by ${e.prerequisite}, which ${capability} does not require: add it to "requires" in the matrix, or report a failure (${e.reason})`)));
+        throw scrubbed(e);
       }
       if (e instanceof Blocked) {
         task.meta.blockedBy = e.prerequisite;
@@ -145,10 +151,10 @@ function scrubbed(e: unknown): unknown {
 }
 
 /** Writes the redacted exchanges of one check to the run's evidence folder and attaches them to Allure. */
-async function keepEvidence(s: Session, capability: string, testId: string, title: string, verdict: Verdict, exchanges: Exchange[]): Promise<string> {
+async function keepEvidence(s: Session, capability: string, testId: string, title: string, verdict: Verdict, exchanges: Exchange[], attachments: Record<string, unknown>): Promise<string> {
   const name = `${capability.replace(/[^A-Za-z0-9_.-]+/g, '_')}--${createHash('sha1').update(testId).digest('hex').slice(0, 8)}.json`;
   const rel = join('evidence', name);
-  const text = redactText(JSON.stringify({ capability, check: title, verdict, exchanges }, null, 2));
+  const text = redactText(JSON.stringify({ capability, check: title, verdict, exchanges, ...(Object.keys(attachments).length ? { attachments } : {}) }, null, 2));
   mkdirSync(join(s.ctx.runDir, 'evidence'), { recursive: true });
   writeFileSync(join(s.ctx.runDir, rel), text);
   await allure.attachment(`exchanges (${exchanges.length})`, text, 'application/json');

@@ -4,7 +4,6 @@
 //
 // DHP_SEARCH_TYPES=Observation,Condition restricts the suite to those types (self-tests, quick local runs).
 import { afterAll, beforeAll, describe } from 'vitest';
-import { capabilityStatement } from '../search/capability-statement.ts';
 import { formatCoverage, writeCoverage, type ParamCoverage } from '../search/coverage.ts';
 import { checkQuery } from '../search/judge.ts';
 import type { ParamPlan } from '../search/plant.ts';
@@ -62,6 +61,7 @@ export function searchParamSuite(part: number, parts: number): void {
             status: plan.status === 'not-run' || problem || s.ctx.target.readOnly ? 'not-run' : 'tested',
             reason: plan.reason ?? problem?.message ?? (s.ctx.target.readOnly ? 'read-only target' : generatedProblem ? `generated triple not planted: ${generatedProblem.message}` : undefined),
             where: plan.where, checks: plan.queries.map((q) => q.label), systemDiscriminated: plan.systemDiscriminated,
+            extras: plan.extras && Object.keys(plan.extras).length ? Object.keys(plan.extras) : undefined,
           });
         }
         const warning = leftoversWarning(s.ctx.target.readOnly ? [] : await fx.teardown(s.client, s.matrix));
@@ -84,7 +84,7 @@ export function searchParamSuite(part: number, parts: number): void {
             const problem = fx.problemFor(plan, sub.triple);
             if (problem?.kind === 'not-enabled') throw new CheckFailure(problem.message, 'not-enabled');
             if (problem) c.notRun(problem.message);
-            await checkQuery(c.client, fx, plan, sub, s.ctx.tag);
+            await checkQuery(c, fx, plan, sub, s.ctx.tag);
           }, { writes: true });
         }
       }
@@ -92,7 +92,6 @@ export function searchParamSuite(part: number, parts: number): void {
   }
 
   afterAll(async () => {
-    await capabilityStatement(s.client);
     const merged = writeCoverage(s.ctx.runDir, `part-${part}-of-${parts}`, coverage, s.matrix, selected);
     console.log(`${formatCoverage(merged)}\n(search suite part ${part}/${parts}: ${mine.length} types in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   });
