@@ -11,6 +11,7 @@ import type {
 } from '../lib/matrix/types.ts';
 import { compareMatrixWithServer } from '../lib/matrix/drift.ts';
 import { readSpecJson } from '../lib/spec/files.ts';
+import { interactionCapabilities } from './matrix/interactions.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The builder's own inputs (not copied from anywhere): protocol capabilities and targets, validated by a schema. */
@@ -251,7 +252,7 @@ function build(): Matrix {
       id: p.capability, tier: p.tier, suite: 'search',
       title: `Search ${r.type} by ${p.name} (${p.type}) returns exactly the matching resources`,
       source: p.declaredByServer ? 'platform CapabilityStatement' : p.declaredByIg ? 'IG CapabilityStatement' : (p.note ?? 'R5 base'),
-    })))],
+    }))), ...interactionCapabilities(resources)],
     resources,
     targets,
   };

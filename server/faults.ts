@@ -25,6 +25,10 @@ export const FAULTS = [
   { name: 'token-wrong-secret', description: 'The token endpoint issues a token for a wrong client_secret.' },
   { name: 'api-no-auth', description: 'The FHIR API accepts requests with a missing, garbage or expired Bearer token.' },
   { name: 'must-support-dropped', arg: '<Type>.<element>', description: 'The named Must Support element is dropped on write (default Observation.performer).' },
+  { name: 'create-200', description: 'A REST create answers 200 OK instead of 201 Created (Location and ETag still sent).' },
+  { name: 'create-no-location', description: 'A REST create answers 201 without the Location header.' },
+  { name: 'required-not-enforced', description: 'Writes claiming a UZ Core profile are not checked for its required (min ≥ 1) elements; patterns, bindings and maximums still are.' },
+  { name: 'undeclared-delete-accepted', description: 'DELETE is carried out on types whose CapabilityStatement entry does not declare delete (CodeSystem, ValueSet, …).' },
 ] as const satisfies readonly FaultDef[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

@@ -72,6 +72,10 @@ export function update(ctx: ServerContext, type: string, id: string, body: unkno
     if (live) {
       checkIfMatch(ctx, live, ifMatch);
       if (ctx.faults.has('version-not-incremented')) version = live.version;
+    } else if (current) {
+      // A deleted resource has a version too (its deletion): "the platform requires If-Match on every update", so
+      // bringing it back takes the deletion's version, and a client still holding an older ETag is told it is stale.
+      checkIfMatch(ctx, current, ifMatch);
     }
     const stored: StoredVersion = { type, id, version, lastUpdated, deleted: false, resource: stamp(resource, id, version, lastUpdated) };
     ctx.store.write(stored);
