@@ -5,7 +5,7 @@ import type { ServerContext } from './context.ts';
 import type { StoredVersion } from './store.ts';
 import { parseIfMatch } from './etag.ts';
 import { badRequest, gone, notFound, versionMismatch } from './outcomes.ts';
-import { asResource, checkRequired } from './validation.ts';
+import { asResource, validateWrite } from './validation.ts';
 
 export interface WriteResult {
   status: 200 | 201;
@@ -39,7 +39,7 @@ function stamp(resource: Resource, id: string, version: number, lastUpdated: str
 /** Validates a body for a write; the returned copy is what gets stored. */
 export function prepare(ctx: ServerContext, type: string, body: unknown): Resource {
   const resource = structuredClone(asResource(body, type));
-  checkRequired(resource);
+  validateWrite(resource, ctx.faults);
   dropMustSupport(ctx, resource);
   return resource;
 }

@@ -169,7 +169,7 @@ describe('validation on write', () => {
   });
 
   it.each([
-    ['Patient', { resourceType: 'Patient', identifier: [] }, 'Patient.identifier'],
+    ['Patient', { resourceType: 'Patient', meta: { profile: ['https://dhp.uz/fhir/core/StructureDefinition/uz-core-patient'] }, identifier: [] }, 'Patient.identifier'],
     ['Encounter', { resourceType: 'Encounter' }, 'Encounter.status'],
     ['EpisodeOfCare', { resourceType: 'EpisodeOfCare', status: 'active' }, 'EpisodeOfCare.patient'],
     ['Condition', { resourceType: 'Condition' }, 'Condition.subject'],
