@@ -255,7 +255,7 @@ function build(): Matrix {
       id: p.capability, tier: p.tier, suite: 'search',
       title: `Search ${r.type} by ${p.name} (${p.type}) returns exactly the matching resources`,
       source: p.declaredByServer ? 'platform CapabilityStatement' : p.declaredByIg ? 'IG CapabilityStatement' : (p.note ?? 'R5 base'),
-    }))), ...interactionCapabilities(resources), ...profileCapabilities(resources)],
+    }))), ...interactionCapabilities(resources), ...profileCapabilities(resources, targets)],
     resources,
     targets,
   };

@@ -4,19 +4,20 @@
 import { describe } from 'vitest';
 import { checkExamplesAccepted, checkMetaProfile, checkMustSupport, checkRequired, ProfileRun, type ProfileEnv } from '../lib/checks/profiles.ts';
 import { ExamplePlanter } from '../lib/profiles/examples.ts';
-import { creatableTypes, igIndex } from '../lib/profiles/ig.ts';
+import { creatableTypes, igIndex, referenceableTypes } from '../lib/profiles/ig.ts';
 import { session } from '../lib/run/session.ts';
-import { writableTypes } from '../lib/search/type-fixtures.ts';
 import { capabilityTest } from '../lib/vitest/capability.ts';
 import { deletedAfterAll } from '../lib/vitest/teardown.ts';
 
 const s = session();
 const created = deletedAfterAll(s);
-const creatable = new Set([...writableTypes(s.matrix, s.gaps)].filter(([, how]) => how === 'POST').map(([type]) => type));
+// What the matrix lets the harness create, whatever this target's gaps: a type that is not enabled here answers so.
+const creatable = creatableTypes(s.matrix.resources);
 const env: ProfileEnv = {
   client: s.client, tag: s.ctx.tag, created,
   planter: new ExamplePlanter(s.client, s.ctx.tag, created, creatable),
-  creatable: creatableTypes(s.matrix.resources),
+  creatable,
+  referenceable: referenceableTypes(s.matrix),
   notEnabledGap: (id) => s.gaps.lookup(id)?.kind === 'not-enabled',
 };
 /** The capability, when the matrix has a check for it (not `notTested`). */

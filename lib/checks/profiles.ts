@@ -23,8 +23,10 @@ export interface ProfileEnv {
   tag: Coding;
   created: Pick<CreatedResources, 'add'>;
   planter: ExamplePlanter;
-  /** The types the matrix declares create for (lib/profiles/ig.ts creatableTypes): what the profile resources may reference. */
+  /** The types the matrix declares create for (lib/profiles/ig.ts creatableTypes): which IG examples can be written. */
   creatable: ReadonlySet<string>;
+  /** What the profile resources may reference (lib/profiles/ig.ts referenceableTypes). */
+  referenceable: ReadonlySet<string>;
   /** True when the target's expected gaps say the capability's endpoint is not enabled. */
   notEnabledGap(capability: string): boolean;
 }
@@ -68,7 +70,7 @@ export class ProfileRun {
   }
 
   private async make(): Promise<RoundTrip> {
-    const built = mustSupportResource(this.profile, this.env.creatable).resource;
+    const built = mustSupportResource(this.profile, this.env.referenceable).resource;
     let resolved: Json;
     try {
       resolved = (await this.env.planter.resolve(built)).resource;

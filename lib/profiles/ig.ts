@@ -2,6 +2,7 @@
 // examples, CodeSystems and ValueSets. Read once, lazily, through lib/spec/files.ts.
 import { readSpecJson } from '../spec/files.ts';
 import type { Json } from '../fixtures/personas.ts';
+import type { Matrix } from '../matrix/types.ts';
 
 export interface IgProfile {
   url: string;
@@ -94,6 +95,16 @@ export function exampleResource(e: IgExample): Json {
 /** The IG extension definition with this url, if the IG defines it (HL7 extensions are not in spec/ig). */
 export function extensionDef(url: string): { url: string; file: string } | undefined {
   return igIndex().extensions.find((x) => x.url === url);
+}
+
+/**
+ * The types a profile resource may reference: creatable, and enabled on every target of the matrix. A reference into
+ * an endpoint a target lacks (DocumentReference on the playground) would fail an unrelated profile there.
+ */
+export function referenceableTypes(matrix: Pick<Matrix, 'resources' | 'targets'>): Set<string> {
+  const missing = new Set(Object.values(matrix.targets).flatMap((t) => t.gaps ?? [])
+    .filter((g) => g.kind === 'not-enabled' && g.capability.startsWith('endpoint:')).map((g) => g.capability.slice('endpoint:'.length)));
+  return new Set([...creatableTypes(matrix.resources)].filter((t) => !missing.has(t)));
 }
 
 /** The types the matrix lets the harness create (POST): where IG examples and profile resources can be written. */

@@ -52,6 +52,7 @@ class Builder {
   readonly diff: ReadonlyMap<string, ElementDef>;
   private readonly donors: Json[];
 
+  /** `creatable`: the types the resource may reference (lib/profiles/ig.ts referenceableTypes) and its own. */
   constructor(readonly profile: IgProfile, readonly resource: Json, private readonly creatable: ReadonlySet<string>) {
     this.diff = differential(profile.file);
     const own = examplesOf(profile);
@@ -211,9 +212,11 @@ class Builder {
 }
 
 /** The profile's Must Support resource, and for each Must Support element whether it is in it. */
-export function mustSupportResource(profile: IgProfile, creatable: ReadonlySet<string>): MustSupportResource {
-  const start = startingPoint(profile, creatable);
-  const b = new Builder(profile, start.resource, creatable);
+/** `referenceable`: the types its references may point at (lib/profiles/ig.ts referenceableTypes). */
+export function mustSupportResource(profile: IgProfile, referenceable: ReadonlySet<string>): MustSupportResource {
+  const own = new Set([...referenceable, profile.type]);
+  const start = startingPoint(profile, own);
+  const b = new Builder(profile, start.resource, own);
   const populated: string[] = [];
   const notPopulated = new Map<string, string>();
   for (const id of profile.mustSupport) {

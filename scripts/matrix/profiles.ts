@@ -2,9 +2,9 @@
 // each Must Support element round-tripped, its required elements enforced and its meta.profile claim honoured. What
 // the harness cannot check carries a `notTested` reason computed here (the same builders the suite uses), so the
 // matrix says so instead of a check passing vacuously.
-import type { Capability, ResourceCapability } from '../../lib/matrix/types.ts';
+import type { Capability, Matrix, ResourceCapability } from '../../lib/matrix/types.ts';
 import { examplesToCheck } from '../../lib/checks/profiles.ts';
-import { creatableTypes, igIndex, IG_DIR, type IgProfile } from '../../lib/profiles/ig.ts';
+import { creatableTypes, igIndex, IG_DIR, referenceableTypes, type IgProfile } from '../../lib/profiles/ig.ts';
 import { mustSupportResource } from '../../lib/profiles/must-support.ts';
 import { requiredCases, violationOf } from '../../lib/profiles/violations.ts';
 import { readManifest } from '../../lib/spec/files.ts';
@@ -22,7 +22,9 @@ function unwritable(p: IgProfile, resources: readonly ResourceCapability[]): str
   return undefined;
 }
 
-export function profileCapabilities(resources: readonly ResourceCapability[]): Capability[] {
+export function profileCapabilities(resources: ResourceCapability[], targets: Matrix['targets']): Capability[] {
+  const creatable = creatableTypes(resources);
+  const referenceable = referenceableTypes({ resources, targets });
   return igIndex().profiles.flatMap((p): Capability[] => {
     const source = `UZ Core StructureDefinition ${p.id} (spec/${IG_DIR}/resources/${p.file})`;
     const blocked = unwritable(p, resources);
@@ -30,9 +32,8 @@ export function profileCapabilities(resources: readonly ResourceCapability[]): C
       id: `profile:${p.id}:${suffix}`, tier: 'SHALL', suite: 'profiles', title, source,
       ...((blocked ?? notTested) ? { notTested: blocked ?? notTested } : {}),
     });
-    const creatable = creatableTypes(resources);
     const examples = examplesToCheck(p, creatable);
-    const ms = mustSupportResource(p, creatable);
+    const ms = mustSupportResource(p, referenceable);
     const required = requiredCases(p, ms.resource);
     const testable = required.filter((c) => !c.untestable);
     const violation = violationOf(p, ms.resource);
