@@ -1,7 +1,7 @@
 // Writes a server must refuse without changing anything (FHIR R5 http.html): a body that is not JSON, a resource of
 // another type than the endpoint's, an update whose body id is not the URL's, a media type the server cannot read,
 // and a body over its size limit. Each carries a marker tag of its own, so "nothing was created" is one search.
-import type { FhirResponse } from '../client/http.ts';
+import { TransportError, type FhirResponse } from '../client/http.ts';
 import { weakETag } from '../fhir/etag.ts';
 import { describeExchange } from '../fhir/exchange.ts';
 import { parseLocation } from '../fhir/location.ts';
@@ -80,7 +80,13 @@ export async function checkUnsupportedContentType(env: LifeEnv): Promise<void> {
 export async function checkBodyTooLarge(env: LifeEnv, stops: Stops, mib = Number(process.env.DHP_BODY_PROBE_MB ?? BODY_PROBE_MB)): Promise<void> {
   const { resource, marker } = await markedPatient(env, 'too-large');
   const div = `<div xmlns="http://www.w3.org/1999/xhtml">${'x'.repeat(Math.round(mib * 1024 * 1024))}</div>`;
-  const res = await env.client.request('POST', TYPE, { body: { ...resource, text: { status: 'generated', div } }, accept: 'any', timeoutMs: 120_000 });
+  const post = () => env.client.request('POST', TYPE, { body: { ...resource, text: { status: 'generated', div } }, accept: 'any', timeoutMs: 120_000 });
+  // A kept-alive connection the server closes just as a long upload starts breaks the write (EPIPE): one retry on a
+  // fresh connection tells that race from a server that resets every oversized request (reported as an error).
+  const res = await post().catch((e: unknown) => {
+    if (e instanceof TransportError && e.code === 'network') return post();
+    throw e;
+  });
   if (res.status < 300) {
     await nothingCreated(env, marker, [], res);
     stops.notRun(`the server accepted a ${mib} MiB ${TYPE}: its body limit, if it has one, is above that (set DHP_BODY_PROBE_MB to probe further)`);
