@@ -1,6 +1,7 @@
 // RESTful interactions (FHIR R5 http.html) for every resource type of the matrix: each interaction the type's
 // CapabilityStatement entry declares, judged along one resource's life (create → read → update → vread → history →
 // search → delete), each interaction it does not declare checked to be refused; and malformed writes refused.
+// DHP_INTERACTION_TYPES=Patient,CodeSystem restricts the per-type checks to those types (self-tests, quick local runs).
 import { describe } from 'vitest';
 import { INTERACTIONS, ResourceLife, STEPS, checkRefused, type LifeEnv } from '../lib/checks/interactions.ts';
 import * as malformed from '../lib/checks/malformed-writes.ts';
@@ -22,9 +23,10 @@ const env: LifeEnv = {
   notEnabledGap: (id) => s.gaps.lookup(id)?.kind === 'not-enabled',
 };
 const title = (id: string) => s.capabilities.get(id)?.title ?? id;
+const selected = process.env.DHP_INTERACTION_TYPES?.split(',').map((t) => t.trim()).filter(Boolean);
 
 describe('Each interaction a type declares works as FHIR R5 http.html says; each it does not declare is refused', () => {
-  for (const r of s.matrix.resources) {
+  for (const r of s.matrix.resources.filter((x) => !selected?.length || selected.includes(x.type))) {
     describe(r.type, () => {
       const life = new ResourceLife(r.type, new Set(r.interactions), env);
       for (const code of INTERACTIONS) {

@@ -1,6 +1,8 @@
 // Generates the profiles suite from the IG (spec/ig) and the matrix: one describe per UZ Core profile, with its
 // examples, each Must Support element, its required elements and its meta.profile claim — skipping what the matrix
 // marks `notTested`. Suite files only say which share of the profiles they run (two files: vitest runs them in parallel).
+//
+// DHP_PROFILES=uz-core-patient,uz-core-observation restricts the suite to those profiles (self-tests, quick local runs).
 import { describe } from 'vitest';
 import { checkExamplesAccepted, checkMetaProfile, checkMustSupport, checkRequired, ProfileRun, type ProfileEnv } from '../checks/profiles.ts';
 import { ExamplePlanter } from '../profiles/examples.ts';
@@ -22,7 +24,8 @@ export function profileSuite(part: number, parts: number): void {
   };
   /** The capability, when the matrix has a check for it (not `notTested`). */
   const checked = (id: string) => { const c = s.capabilities.get(id); return c && !c.notTested ? c : undefined; };
-  const profiles = igIndex().profiles;
+  const selected = process.env.DHP_PROFILES?.split(',').map((x) => x.trim()).filter(Boolean);
+  const profiles = igIndex().profiles.filter((p) => !selected?.length || selected.includes(p.id));
   const weights = profiles.map((p) => ({ type: p.id, params: p.mustSupport.length + 3 * p.required.length + 10 * examplesOf(p).length }));
   const mine = new Set(typesOfPart(weights, part, parts));
 
