@@ -10,8 +10,6 @@ import { exampleReferences } from './examples.ts';
 import { differential, exampleGraph, exampleKey, exampleResource, examplesOf, extensionDef, igIndex, unplantable, type ElementDef, type IgProfile } from './ig.ts';
 import { generate, KNOWN_EXTENSIONS, type Generated } from './values.ts';
 
-export const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
-
 export interface MustSupportResource {
   resource: Json;
   /** The IG example it starts from (none: a minimal resource). */

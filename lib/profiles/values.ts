@@ -58,8 +58,10 @@ function reference(targets: readonly string[], creatable: ReadonlySet<string>): 
  * Extensions defined outside spec/ig (HL7's) whose shape the harness knows, by url: a value for a Must Support slice of
  * them when no IG example carries one.
  */
+export const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
+
 export const KNOWN_EXTENSIONS: Readonly<Record<string, Record<string, unknown>>> = {
-  'http://hl7.org/fhir/StructureDefinition/data-absent-reason': { valueCode: 'unknown' },
+  [DATA_ABSENT_REASON]: { valueCode: 'unknown' },
   'http://hl7.org/fhir/StructureDefinition/translation': { extension: [{ url: 'lang', valueCode: 'uz' }, { url: 'content', valueString: MARK }] },
   'http://hl7.org/fhir/StructureDefinition/patient-citizenship': { extension: [{ url: 'code', valueCodeableConcept: { coding: [{ system: 'urn:iso:std:iso:3166', code: 'UZ' }] } }] },
 };

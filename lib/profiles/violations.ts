@@ -4,7 +4,7 @@
 import type { Json } from '../fixtures/personas.ts';
 import { baseElement, locate, parentId, parseElementId, patternOf, unsliced, type Node } from './elements.ts';
 import { differential, type IgProfile } from './ig.ts';
-import { DATA_ABSENT_REASON } from './must-support.ts';
+import { DATA_ABSENT_REASON } from './values.ts';
 import { expand } from './valuesets.ts';
 
 export interface RequiredCase {
