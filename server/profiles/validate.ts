@@ -32,11 +32,19 @@ function pick(value: unknown, path: string): unknown[] {
   return path.split('.').filter((s) => s !== '$this').reduce<unknown[]>((acc, name) => acc.flatMap((v) => (isObj(v) && v[name] !== undefined ? [v[name]].flat() : [])), [value]);
 }
 
+const bare = new Map<Set<string>, Set<string>>();
+/** The codes without their systems (a `code` or a bound string carries no system). */
+function bareCodes(codes: Set<string>): Set<string> {
+  let b = bare.get(codes);
+  if (!b) bare.set(codes, (b = new Set([...codes].map((c) => c.slice(c.lastIndexOf('|') + 1)))));
+  return b;
+}
+
 /** Is the coded value a member of the ValueSet? undefined when the IG cannot list the ValueSet's codes. */
 function member(value: unknown, valueSet: string): boolean | undefined {
   const codes = valueSetCodes(valueSet);
   if (!codes) return undefined;
-  if (typeof value === 'string') return [...codes].some((c) => c.slice(c.lastIndexOf('|') + 1) === value);
+  if (typeof value === 'string') return bareCodes(codes).has(value);
   if (!isObj(value)) return undefined;
   const codings = Array.isArray(value.coding) ? value.coding : 'code' in value ? [value] : [];
   if (!codings.length) return undefined;
