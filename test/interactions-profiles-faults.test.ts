@@ -14,16 +14,31 @@ const SUITES = ['interactions', 'profiles'];
 const ids = (pred: (id: string) => boolean) => matrix.capabilities.filter((c) => pred(c.id) && !c.notTested).map((c) => c.id).sort();
 const types = (pred: (r: (typeof matrix.resources)[number]) => boolean) => new Set(matrix.resources.filter(pred).map((r) => r.type));
 
+/** At most two CLI runs at a time: each is a vitest with workers of its own, and other self-test files run alongside. */
+const SLOTS = 2;
+let busy = 0;
+const waiting: (() => void)[] = [];
+async function slot<T>(fn: () => Promise<T>): Promise<T> {
+  if (busy >= SLOTS) await new Promise<void>((ok) => waiting.push(ok));
+  busy++;
+  try {
+    return await fn();
+  } finally {
+    busy--;
+    waiting.shift()?.();
+  }
+}
+
 const runs = new Map<string, Promise<CliRun>>();
 function run(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   const key = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...args].join(' ');
   if (!runs.has(key)) {
-    runs.set(key, (async () => {
+    runs.set(key, slot(async () => {
       const t0 = Date.now();
       const r = await runCli(['run', ...args], env);
       console.log(`[self-test] ${key}: exit ${r.code} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return r;
-    })());
+    }));
   }
   return runs.get(key)!;
 }
