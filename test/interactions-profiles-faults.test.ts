@@ -19,13 +19,15 @@ const SLOTS = 2;
 let busy = 0;
 const waiting: (() => void)[] = [];
 async function slot<T>(fn: () => Promise<T>): Promise<T> {
-  if (busy >= SLOTS) await new Promise<void>((ok) => waiting.push(ok));
-  busy++;
+  if (busy < SLOTS) busy++;
+  else await new Promise<void>((ok) => waiting.push(ok));
   try {
     return await fn();
   } finally {
-    busy--;
-    waiting.shift()?.();
+    // The slot passes straight to the next in line; only when nobody waits is it given back.
+    const next = waiting.shift();
+    if (next) next();
+    else busy--;
   }
 }
 
