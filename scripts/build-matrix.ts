@@ -11,6 +11,8 @@ import type {
 } from '../lib/matrix/types.ts';
 import { compareMatrixWithServer } from '../lib/matrix/drift.ts';
 import { readSpecJson } from '../lib/spec/files.ts';
+import { interactionCapabilities } from './matrix/interactions.ts';
+import { igProvenance, profileCapabilities, profileIdsOf } from './matrix/profiles.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The builder's own inputs (not copied from anywhere): protocol capabilities and targets, validated by a schema. */
@@ -49,7 +51,7 @@ function readInput<T>(name: string): T {
 }
 
 interface AvailabilityRow { id: string; params?: { resource: string; param: string }[]; resources?: string[] }
-interface RowRule { row: string; each: 'resource' | 'param' | 'value' | 'row'; values?: string[]; capability: string; kind?: ExpectedGap['kind']; reason?: string; note?: string }
+interface RowRule { row: string; each: 'resource' | 'profile' | 'param' | 'value' | 'row'; values?: string[]; capability: string; kind?: ExpectedGap['kind']; reason?: string; note?: string }
 type TargetInput = Omit<TargetConfig, 'gaps' | 'confirmed'> & { gaps?: ExpectedGap[]; gapRules?: RowRule[]; confirmedRules?: RowRule[] };
 
 /** Expands a rule over its availability row: one binding of {resource}, {param}, {value} per item. */
@@ -58,6 +60,7 @@ function expandRule(rule: RowRule, rows: AvailabilityRow[]): Record<string, stri
   if (!row) throw new Error(`scripts/matrix/targets.json: availability row ${rule.row} is not in the spec`);
   switch (rule.each) {
     case 'resource': return (row.resources ?? []).map((resource) => ({ resource }));
+    case 'profile': return (row.resources ?? []).flatMap((resource) => profileIdsOf(resource).map((profile) => ({ resource, profile })));
     case 'param': return (row.params ?? []).map((p) => ({ resource: p.resource, param: p.param }));
     case 'value': return (rule.values ?? []).map((value) => ({ value }));
     case 'row': return [{}];
@@ -241,6 +244,7 @@ function build(): Matrix {
       igCapabilityStatement: `spec/${IG_CS} (the IG repository's CapabilityStatement, 2025-12-04)`,
       r5: 'npm hl7.fhir.r5.core@5.0.0 SearchParameter-*.json',
       availability: `spec/${FACTS} availability (the API access page's table, as of ${facts.availabilityAsOf})`,
+      ...igProvenance(),
     },
     tierRules: TIER_RULES,
     capabilities: [...readInput<{ capabilities: Capability[] }>('protocol-capabilities.json').capabilities, ...resources.map((r): Capability => ({
@@ -253,7 +257,7 @@ function build(): Matrix {
       source: p.declaredByServer ? 'platform CapabilityStatement' : p.declaredByIg ? 'IG CapabilityStatement' : (p.note ?? 'R5 base'),
       // Judging recall needs every page: a searchset that cannot be paged blocks what only the missing pages could show.
       requires: ['search:paging'],
-    })))],
+    }))), ...interactionCapabilities(resources), ...profileCapabilities(resources, targets)],
     resources,
     targets,
   };

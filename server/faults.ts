@@ -32,6 +32,10 @@ export const FAULTS = [
   { name: 'exact-case-insensitive', description: 'String :exact compares without regard to case (Zm…Alpha = zM…aLPHA).' },
   { name: 'string-mid-word', description: 'Default string search matches the value anywhere, not only at its start (as :contains does).' },
   { name: 'period-eq-overlap', description: 'Date eq matches a target range that overlaps the search range instead of one it fully contains (a Period across midnight matches the day).' },
+  { name: 'create-200', description: 'A REST create answers 200 OK instead of 201 Created (Location and ETag still sent).' },
+  { name: 'create-no-location', description: 'A REST create answers 201 without the Location header.' },
+  { name: 'required-not-enforced', description: 'Writes claiming a UZ Core profile are not checked for its required (min ≥ 1) elements; patterns, bindings and maximums still are.' },
+  { name: 'undeclared-delete-accepted', description: 'DELETE is carried out on types whose CapabilityStatement entry does not declare delete (CodeSystem, ValueSet, …).' },
 ] as const satisfies readonly FaultDef[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

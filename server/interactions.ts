@@ -5,7 +5,7 @@ import type { ServerContext } from './context.ts';
 import type { StoredVersion } from './store.ts';
 import { parseIfMatch, versionIdOf, versionOfId } from './etag.ts';
 import { badRequest, gone, notFound, versionMismatch } from './outcomes.ts';
-import { asResource, checkRequired } from './validation.ts';
+import { asResource, validateWrite } from './validation.ts';
 
 export interface WriteResult {
   status: 200 | 201;
@@ -39,7 +39,7 @@ function stamp(ctx: ServerContext, resource: Resource, id: string, version: numb
 /** Validates a body for a write; the returned copy is what gets stored. */
 export function prepare(ctx: ServerContext, type: string, body: unknown): Resource {
   const resource = structuredClone(asResource(body, type));
-  checkRequired(resource);
+  validateWrite(resource, ctx.faults);
   dropMustSupport(ctx, resource);
   return resource;
 }
@@ -72,6 +72,10 @@ export function update(ctx: ServerContext, type: string, id: string, body: unkno
     if (live) {
       checkIfMatch(ctx, live, ifMatch);
       if (ctx.faults.has('version-not-incremented')) version = live.version;
+    } else if (current) {
+      // A deleted resource has a version too (its deletion): "the platform requires If-Match on every update", so
+      // bringing it back takes the deletion's version, and a client still holding an older ETag is told it is stale.
+      checkIfMatch(ctx, current, ifMatch);
     }
     const stored: StoredVersion = { type, id, version, lastUpdated, deleted: false, resource: stamp(ctx, resource, id, version, lastUpdated) };
     ctx.store.write(stored);

@@ -33,7 +33,11 @@ export function vread(ctx: ServerContext, type: string, id: string, version: str
 export function create(ctx: ServerContext, type: string, req: FhirRequest): FhirResponse {
   ctx.caps.require(type, 'create');
   const r = interactions.create(ctx, type, req.body);
-  return versionResponse(ctx, r.status, r.version);
+  const res = versionResponse(ctx, r.status, r.version);
+  // create-200 keeps the Location (only the status is wrong); create-no-location keeps the 201.
+  if (ctx.faults.has('create-200')) res.status = 200;
+  if (ctx.faults.has('create-no-location')) delete res.headers!.Location;
+  return res;
 }
 
 export function update(ctx: ServerContext, type: string, id: string, req: FhirRequest): FhirResponse {
@@ -43,7 +47,7 @@ export function update(ctx: ServerContext, type: string, id: string, req: FhirRe
 }
 
 export function remove(ctx: ServerContext, type: string, id: string): FhirResponse {
-  ctx.caps.require(type, 'delete');
+  ctx.caps.require(type, ctx.faults.has('undeclared-delete-accepted') ? undefined : 'delete');
   interactions.remove(ctx, type, id);
   return { status: 204 };
 }

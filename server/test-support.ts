@@ -82,7 +82,7 @@ export async function startTestServer(opts: InternalServerOptions = {}): Promise
         headers['Content-Type'] = 'application/x-www-form-urlencoded';
         body = init.form;
       } else if (init.body !== undefined) {
-        headers['Content-Type'] = 'application/fhir+json';
+        headers['Content-Type'] ??= 'application/fhir+json';
         body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       }
       const url = path.startsWith('http') ? path : `${server.baseUrl}${path}`;

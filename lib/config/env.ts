@@ -35,6 +35,9 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'DHP_TIMEOUT_MS', description: 'per-request timeout in ms (default 30000)' },
   { name: 'DHP_CONNECTIONS', description: 'connections per client to the target (default 8)' },
   { name: 'DHP_SEARCH_TYPES', description: 'comma-separated resource types: the search suite judges only their parameters' },
+  { name: 'DHP_INTERACTION_TYPES', description: 'comma-separated resource types: the interactions suite checks only them (quick runs, self-tests)' },
+  { name: 'DHP_PROFILES', description: 'comma-separated UZ Core profile ids: the profiles suite checks only them (quick runs, self-tests)' },
+  { name: 'DHP_BODY_PROBE_MB', description: 'size in MiB of the body the interactions suite sends to find the server\'s body limit (default 20)' },
   { name: 'DHP_SEED', description: 'the run seed (same as --seed): an integer 0..4294967295' },
   { name: 'DHP_FC_SEED', description: 'overrides every fast-check property\'s seed (replay one property\'s counterexample)' },
   { name: 'DHP_SPEC_DIR', description: 'build the matrix from another spec drop (uncompressed) instead of spec/' },
@@ -68,6 +71,9 @@ export interface DhpEnv {
   timeoutMs: number;
   connections: number;
   searchTypes: string[] | null;
+  interactionTypes: string[] | null;
+  profiles: string[] | null;
+  bodyProbeMb: number;
   seed?: number;
   fcSeed?: number;
   specDir?: string;
@@ -115,7 +121,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): DhpEnv {
   if (get('DHP_SEED') !== undefined) {
     try { seed = parseSeed(get('DHP_SEED')!); } catch (e) { problems.push(`DHP_SEED: ${(e as Error).message}`); }
   }
-  const searchTypes = get('DHP_SEARCH_TYPES')?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
+  const list = (name: string): string[] | null => {
+    const xs = get(name)?.split(',').map((x) => x.trim()).filter(Boolean);
+    return xs?.length ? xs : null;
+  };
   const out: DhpEnv = {
     clientId: get('DHP_CLIENT_ID'),
     clientSecret: get('DHP_CLIENT_SECRET'),
@@ -138,7 +147,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): DhpEnv {
     },
     timeoutMs: positive('DHP_TIMEOUT_MS', 30_000),
     connections: positive('DHP_CONNECTIONS', 8),
-    searchTypes: searchTypes?.length ? searchTypes : null,
+    searchTypes: list('DHP_SEARCH_TYPES'),
+    interactionTypes: list('DHP_INTERACTION_TYPES'),
+    profiles: list('DHP_PROFILES'),
+    bodyProbeMb: positive('DHP_BODY_PROBE_MB', 20),
     seed,
     fcSeed: integer('DHP_FC_SEED'),
     specDir: get('DHP_SPEC_DIR'),

@@ -39,6 +39,8 @@ describe('the committed capabilities.json', () => {
     const gaps = gapsOf(matrix, 'playground').map((g) => `${g.kind} ${g.capability}`).sort();
     expect(gaps).toEqual([
       'not-enabled endpoint:AuditEvent', 'not-enabled endpoint:Consent', 'not-enabled endpoint:DocumentReference', 'not-enabled endpoint:Provenance',
+      'not-enabled interaction:AuditEvent', 'not-enabled interaction:Consent', 'not-enabled interaction:DocumentReference', 'not-enabled interaction:Provenance',
+      'not-enabled profile:uz-core-auditevent', 'not-enabled profile:uz-core-consent', 'not-enabled profile:uz-core-provenance',
       'not-loaded terminology:expand:uz-core', 'not-loaded terminology:validate-code:uz-core',
       'unfiltered search:AdverseEvent:date', 'unfiltered search:Condition:onset-date', 'unfiltered search:Immunization:date',
       'unfiltered search:Observation:date', 'unfiltered search:Organization:partof', 'unfiltered search:PlanDefinition:context-type-value',

@@ -60,7 +60,8 @@ function crossCheck(m: Matrix): MatrixIssue[] {
   }));
   for (const [name, t] of Object.entries(m.targets)) {
     t.gaps?.forEach((g, gi) => {
-      if (!ids.has(g.capability)) issues.push({ path: `$.targets.${name}.gaps[${gi}].capability`, message: `unknown capability id "${g.capability}"` });
+      // A gap covers its sub-capabilities, so it may name a group (`interaction:AuditEvent`) rather than one id.
+      if (!ids.has(g.capability) && !m.capabilities.some((c) => c.id.startsWith(`${g.capability}:`))) issues.push({ path: `$.targets.${name}.gaps[${gi}].capability`, message: `unknown capability id "${g.capability}"` });
     });
     t.confirmed?.forEach((c, ci) => {
       if (!ids.has(c.capability)) issues.push({ path: `$.targets.${name}.confirmed[${ci}].capability`, message: `unknown capability id "${c.capability}"` });

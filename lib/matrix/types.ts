@@ -98,7 +98,7 @@ export interface Capability {
   id: string;
   tier: Tier;
   /** Which suite verifies it. */
-  suite: 'auth' | 'concurrency' | 'transactions' | 'search' | 'availability' | 'terminology' | 'must-support';
+  suite: 'auth' | 'concurrency' | 'transactions' | 'search' | 'availability' | 'terminology' | 'must-support' | 'interactions' | 'profiles';
   title: string;
   /** Where the requirement is written. */
   source: string;
@@ -107,6 +107,11 @@ export interface Capability {
    * and is reported `blocked` naming it — one root cause, one failure.
    */
   requires?: string[];
+  /**
+   * Why no check of the harness judges this capability (e.g. a Must Support element the harness cannot populate).
+   * Such an id is never claimed by a check; results.json reports it not-run with this reason.
+   */
+  notTested?: string;
 }
 
 export interface Matrix {

@@ -96,6 +96,7 @@ export function buildResults(i: BuildInput): Results {
     const verdict = worst(checks.map((c) => c.verdict)) ?? 'not-run';
     const deciding = checks.find((c) => c.verdict === verdict);
     const reason = checks.length ? deciding?.reason
+      : cap.notTested ? `not tested: ${cap.notTested}`
       : !i.suites.includes(cap.suite) ? `suite "${cap.suite}" not selected in this run`
       : i.shard ? `not in shard ${i.shard}` : 'no check of this harness version covers this capability yet';
     return {
