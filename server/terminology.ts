@@ -8,8 +8,8 @@ import { badRequest, fail, notFound, notSupported } from './outcomes.ts';
 export const UZ_CORE_BASES = ['https://terminology.dhp.uz/', 'https://dhp.uz/fhir/core/'];
 
 const OPERATIONS: Record<string, { types: string[]; gap: string }> = {
-  '$validate-code': { types: ['CodeSystem', 'ValueSet'], gap: 'terminology:validate-code:uz-core' },
-  '$expand': { types: ['ValueSet'], gap: 'terminology:expand:uz-core' },
+  '$validate-code': { types: ['CodeSystem', 'ValueSet'], gap: 'terminology:uz-core:validate-code' },
+  '$expand': { types: ['ValueSet'], gap: 'terminology:uz-core:expand' },
 };
 
 type Coding = { system?: string; code: string; display?: string };

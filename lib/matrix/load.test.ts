@@ -39,7 +39,7 @@ describe('the committed capabilities.json', () => {
     const gaps = gapsOf(matrix, 'playground').map((g) => `${g.kind} ${g.capability}`).sort();
     expect(gaps).toEqual([
       'not-enabled endpoint:AuditEvent', 'not-enabled endpoint:Consent', 'not-enabled endpoint:DocumentReference', 'not-enabled endpoint:Provenance',
-      'not-loaded terminology:expand:uz-core', 'not-loaded terminology:validate-code:uz-core',
+      'not-loaded terminology:uz-core',
       'unfiltered search:AdverseEvent:date', 'unfiltered search:Condition:onset-date', 'unfiltered search:Immunization:date',
       'unfiltered search:Observation:date', 'unfiltered search:Organization:partof', 'unfiltered search:PlanDefinition:context-type-value',
       'unfiltered search:PlanDefinition:date', 'unfiltered search:Practitioner:qualification-code', 'unfiltered search:Procedure:date',
@@ -65,6 +65,7 @@ describe('a malformed capabilities.json is rejected with the JSON path of every 
     ['a bad search param type', (m: any) => { m.resources[0].searchParams[0].type = 'text'; }, '$.resources[0].searchParams[0].type', 'must be one of'],
     ['a duplicate capability id', (m: any) => { m.capabilities.push(m.capabilities[0]); }, `$.capabilities[${JSON.parse(text).capabilities.length}].id`, 'duplicate'],
     ['gapsOf naming nothing', (m: any) => { m.targets.production.gapsOf = 'staging'; }, '$.targets.production', 'gapsOf "staging"'],
+    ['a gap on an id prefix that names no capability', (m: any) => { m.targets.playground.gaps[2].capability = 'terminology:uz'; }, '$.targets.playground.gaps[2].capability', 'neither an id nor the prefix of one'],
   ] as const)('%s', ([, f, path, words]) => {
     const issues = issuesOf(mutate(f));
     expect(issues).toContainEqual(expect.objectContaining({ path }));
@@ -76,6 +77,10 @@ describe('a malformed capabilities.json is rejected with the JSON path of every 
     expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['$.targets.playground.gaps[0].reason', '$.targets.playground.gaps[1].since']));
   });
 
+  test('a gap on an id prefix is valid when it names capabilities (a gap covers every <id>:…)', () => {
+    expect(() => parseMatrix(mutate((m) => { m.targets.playground.gaps[2].capability = 'terminology:uz-core'; }))).not.toThrow();
+  });
+
   test('text that is not JSON', () => {
     expect(issuesOf('{ "matrixVersion": ')[0]!.message).toMatch(/^not JSON/);
   });
@@ -85,6 +90,7 @@ describe('GapBook', () => {
   const book = new GapBook([
     { capability: 'search:Observation:date', kind: 'unfiltered', reason: 'date search unfiltered', since: '2026-06-03' },
     { capability: 'endpoint:AuditEvent', kind: 'not-enabled', reason: 'not enabled yet', since: '2026-06-03' },
+    { capability: 'terminology:uz-core', kind: 'not-loaded', reason: 'UZ Core terminology not loaded', since: '2026-06-03' },
   ]);
   test.for([
     ['search:Observation:date', 'unfiltered'],
@@ -93,6 +99,10 @@ describe('GapBook', () => {
     ['search:AuditEvent:date', 'not-enabled'],
     ['endpoint:AuditEvent', 'not-enabled'],
     ['endpoint:Observation', undefined],
+    ['terminology:uz-core:validate-code:https://terminology.dhp.uz/fhir/core/CodeSystem/education-cs', 'not-loaded'],
+    ['terminology:uz-core:expand:https://dhp.uz/fhir/core/ValueSet/nationality-vs', 'not-loaded'],
+    ['terminology:international:validate-code:http://loinc.org', undefined],
+    ['terminology:uz-coreish:expand:x', undefined],
   ] as const)('%s → %s', ([id, kind]) => {
     expect(book.lookup(id)?.kind).toBe(kind);
   });
