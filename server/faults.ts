@@ -25,6 +25,9 @@ export const FAULTS = [
   { name: 'token-wrong-secret', description: 'The token endpoint issues a token for a wrong client_secret.' },
   { name: 'api-no-auth', description: 'The FHIR API accepts requests with a missing, garbage or expired Bearer token.' },
   { name: 'must-support-dropped', arg: '<Type>.<element>', description: 'The named Must Support element is dropped on write (default Observation.performer).' },
+  { name: 'validate-code-always-true', description: '$validate-code (CodeSystem and ValueSet) answers result=true for any code of a system or ValueSet it knows.' },
+  { name: 'expand-ignores-filter', description: 'ValueSet/$expand ignores the filter parameter (every code comes back).' },
+  { name: 'supplements-ignored', description: 'CodeSystem supplements are never applied: no uz/ru designations or displays from them (useSupplement is accepted and ignored).' },
 ] as const satisfies readonly FaultDef[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];
