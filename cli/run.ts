@@ -20,7 +20,7 @@ import { defaultSeed, parseSeed } from '../lib/run/seed.ts';
 import { startServer, type RunningServer } from '../server/index.ts';
 import { parseFaults } from '../server/faults.ts';
 
-export const SUITES = ['auth', 'concurrency', 'transactions', 'availability', 'search'] as const;
+export const SUITES = ['auth', 'concurrency', 'transactions', 'availability', 'search', 'terminology'] as const;
 
 export interface RunOptions {
   target?: string;

@@ -83,10 +83,13 @@ function requestedSupplements(ctx: ServerContext, db: TerminologyDb, urls: strin
   });
 }
 
-/** Supplements in force: those asked for, plus (for a displayLanguage) every loaded one of the system (R5 $lookup). */
+/**
+ * Supplements in force: those asked for; with none asked for, a displayLanguage brings in every loaded supplement of
+ * the system (R5 $lookup: "not automatically included except where they provide additional designations").
+ */
 function supplementsInForce(ctx: ServerContext, db: TerminologyDb, requested: string[], system: string | undefined, language: string | undefined): Set<string> {
   if (ctx.faults.has('supplements-ignored')) return new Set();
-  const extra = language && system ? db.supplementsOf(system).filter((s) => loaded(ctx, 'designation', s.url)).map((s) => s.url) : [];
+  const extra = language && system && !requested.length ? db.supplementsOf(system).filter((s) => loaded(ctx, 'designation', s.url)).map((s) => s.url) : [];
   return new Set([...requested, ...extra]);
 }
 

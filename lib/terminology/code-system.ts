@@ -36,6 +36,8 @@ export class CodeSystemModel {
   readonly url: string;
   readonly name?: string;
   readonly content: string;
+  /** The language of its displays (CodeSystem.language). */
+  readonly language?: string;
   /** `supplements` of a supplement: the canonical whose concepts it adds designations to. */
   readonly supplements?: string;
   readonly concepts = new Map<string, Concept>();
@@ -46,6 +48,7 @@ export class CodeSystemModel {
     this.url = cs.url;
     this.name = cs.name;
     this.content = cs.content;
+    this.language = cs.language;
     this.supplements = cs.supplements;
     // Property codes are local: map each to its uri so `parent` is recognised whatever the CodeSystem calls it.
     const uriOf = new Map<string, string>((cs.property ?? []).map((p: Json) => [p.code, p.uri ?? p.code]));

@@ -11,6 +11,8 @@ export interface Member {
   system: string;
   code: string;
   display?: string;
+  /** The language `display` is written in, where the CodeSystem or ValueSet says. */
+  displayLanguage?: string;
   designations: Designation[];
 }
 
@@ -70,8 +72,8 @@ export class Expander {
     // A cycle would recurse for ever; mark the ValueSet as in progress first.
     this.cache.set(canonical, { url: canonical, members: [], complete: false, open: [`${canonical} refers to itself`], supplements: [] });
     const supplements = (vs.extension ?? []).filter((e: Json) => e.url === SUPPLEMENT_EXTENSION).map((e: Json) => e.valueCanonical as string);
-    const included = (vs.compose?.include ?? []).map((inc: Json) => this.part(inc, supplements));
-    const excluded = (vs.compose?.exclude ?? []).map((inc: Json) => this.part(inc, supplements));
+    const included = (vs.compose?.include ?? []).map((inc: Json) => this.part(inc, supplements, vs.language));
+    const excluded = (vs.compose?.exclude ?? []).map((inc: Json) => this.part(inc, supplements, vs.language));
     const members = new Map<string, Member>();
     for (const p of included) for (const [k, m] of p.members) if (!members.has(k)) members.set(k, m);
     for (const p of excluded) for (const k of p.members.keys()) members.delete(k);
@@ -81,10 +83,10 @@ export class Expander {
     return out;
   }
 
-  private part(inc: Json, supplements: string[]): Part {
+  private part(inc: Json, supplements: string[], language: string | undefined): Part {
     const nested = (inc.valueSet ?? []).map((u: string) => this.expand(u));
     let part: Part | undefined;
-    if (inc.system) part = this.systemPart(inc, supplements);
+    if (inc.system) part = this.systemPart(inc, supplements, language);
     // R5: the codes of a system part and of each valueSet named are intersected.
     for (const n of nested as Expansion[]) {
       const theirs = new Map(n.members.map((m) => [key(m.system, m.code), m]));
@@ -97,16 +99,19 @@ export class Expander {
     return part ?? { members: new Map(), open: [] };
   }
 
-  private systemPart(inc: Json, supplements: string[]): Part {
+  private systemPart(inc: Json, supplements: string[], vsLanguage: string | undefined): Part {
     const system: string = inc.system;
     const cs = this.cat.completeCodeSystem(system);
     const members = new Map<string, Member>();
     const open: string[] = [];
     const add = (code: string, display?: string, designations: Designation[] = []) => {
       const c = cs?.concept(code);
+      const shown = display ?? c?.display;
+      const language = display ? (vsLanguage ?? cs?.language) : cs?.language;
       members.set(key(system, code), {
         system, code,
-        ...(display ?? c?.display ? { display: display ?? c?.display } : {}),
+        ...(shown ? { display: shown } : {}),
+        ...(shown && language ? { displayLanguage: language } : {}),
         designations: [...designations, ...(c?.designations ?? []), ...this.supplementDesignations(system, code, supplements)],
       });
     };

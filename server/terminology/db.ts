@@ -57,6 +57,7 @@ export class TerminologyDb {
       parents: db.prepare<[string, string], { parent: string }>('SELECT parent FROM term_parent WHERE system = ? AND child = ?'),
       withProperty: db.prepare<[string, string, string], { code: string }>('SELECT code FROM term_property WHERE system = ? AND property = ? AND value = ?'),
       designations: db.prepare<[string, string], DesignationRow>('SELECT language, value, source FROM term_designation WHERE system = ? AND code = ?'),
+      systemDesignations: db.prepare<[string], DesignationRow & { code: string }>('SELECT code, language, value, source FROM term_designation WHERE system = ?'),
       supplementsOf: db.prepare<[string], SystemRow>("SELECT * FROM term_system WHERE content = 'supplement' AND supplements = ?"),
       clear: ['term_concept', 'term_parent', 'term_property'].map((t) => db.prepare(`DELETE FROM ${t} WHERE system = ?`)),
       // A system's own designations, or a supplement's: each source is replaced on its own.
@@ -147,6 +148,17 @@ export class TerminologyDb {
   }
 
   /** The supplements of a system: the sources' (loaded now) and any written through the REST API. */
+  /** Designations of every concept of a system at once (an expansion of a whole system needs them all). */
+  designationsByCode(system: string, supplements: ReadonlySet<string>): Map<string, DesignationRow[]> {
+    const out = new Map<string, DesignationRow[]>();
+    for (const { code, ...d } of this.stmts.systemDesignations.all(system)) {
+      if (d.source !== system && !supplements.has(d.source)) continue;
+      if (!out.has(code)) out.set(code, []);
+      out.get(code)!.push(d);
+    }
+    return out;
+  }
+
   supplementsOf(system: string): SystemRow[] {
     for (const url of this.sources.supplementsOf(system)) this.system(url);
     return this.stmts.supplementsOf.all(system);

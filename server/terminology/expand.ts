@@ -64,12 +64,13 @@ export class ValueSetExpander {
         (c.designation ?? []).map((d: Json) => ({ language: d.language ?? null, value: d.value, source: 'compose' }))));
     }
     if (!known) throw notFound(`CodeSystem ${system} (needed to expand the ValueSet)`);
-    let codes: string[] = this.db.concepts(system).map((c) => c.code);
+    let concepts = this.db.concepts(system);
     for (const f of inc.filter ?? []) {
       const allowed = this.filter(system, known.content, f);
-      codes = codes.filter((c) => allowed.has(c));
+      concepts = concepts.filter((c) => allowed.has(c.code));
     }
-    return codes.map((code) => entry(code, this.db.concept(system, code)?.display));
+    const designations = this.db.designationsByCode(system, supplements);
+    return concepts.map((c) => ({ system, code: c.code, ...(c.display ? { display: c.display } : {}), designations: designations.get(c.code) ?? [] }));
   }
 
   private filter(system: string, content: string, f: Json): Set<string> {
