@@ -33,7 +33,9 @@ const CHECKS: Record<Plan['op'], Runner> = {
 };
 
 const s = session();
-const capabilities = s.matrix.capabilities.filter((c) => c.suite === 'terminology');
+/** DHP_TERMINOLOGY_IDS=uz-core:expand,international restricts the suite to ids under those prefixes (self-tests, quick runs). */
+const only = process.env.DHP_TERMINOLOGY_IDS?.split(',').map((x) => `terminology:${x.trim()}`).filter((x) => x !== 'terminology:');
+const capabilities = s.matrix.capabilities.filter((c) => c.suite === 'terminology' && (!only?.length || only.some((p) => c.id === p || c.id.startsWith(`${p}:`))));
 
 for (const [group, requirement] of REQUIREMENTS) {
   describe(requirement, () => {

@@ -89,10 +89,11 @@ export function expandPlan(url: string, draw: Draw): ExpandPlan {
   // The rarest word (4+ letters) of a member's display that not every member carries, tried over a few members.
   let filter: ExpandPlan['filter'];
   const candidates = members.filter((m) => m.display && words(m.display).some((w) => w.length >= 4));
+  const lowered = members.map((m) => texts(m).join('\n').toLocaleLowerCase());
   for (let attempt = 0; attempt < 8 && candidates.length && !filter; attempt++) {
     const member = draw.pick(candidates);
     for (const word of words(member.display!).filter((w) => w.length >= 4)) {
-      const matching = members.filter((m) => matchesWord(m, word)).length;
+      const matching = lowered.filter((t) => t.includes(word)).length;
       if (matching < members.length && matching <= 50 && (!filter || matching < filter.matching)) filter = { word, member, matching };
     }
   }
