@@ -5,6 +5,9 @@
 // expansion is marked open and lists the members it can still name for sure.
 import type { Catalogue } from './catalogue.ts';
 import type { CodeSystemModel, Concept, Designation } from './code-system.ts';
+
+/** What an expansion reads: the catalogue, or any small stand-in holding the same kinds of things. */
+export type ExpansionSource = Pick<Catalogue, 'valueSet' | 'codeSystem' | 'completeCodeSystem' | 'mentionedCodes'>;
 import type { Json } from './sources.ts';
 
 export interface Member {
@@ -61,7 +64,7 @@ function applyFilter(cs: CodeSystemModel, f: Json): Set<string> {
 
 export class Expander {
   private readonly cache = new Map<string, Expansion>();
-  constructor(private readonly cat: Catalogue) {}
+  constructor(private readonly cat: ExpansionSource) {}
 
   expand(url: string): Expansion {
     const canonical = url.split('|')[0]!;
