@@ -1,13 +1,14 @@
 // The platform's terminology operations, one capability per UZ Core CodeSystem, ValueSet, ConceptMap and supplement and
 // per international code system the IG's examples use (the matrix lists them; lib/checks/terminology-plan.ts picks the
-// codes, lib/checks/terminology.ts judges the answers against the harness's own reading of the IG).
-import { describe } from 'vitest';
+// codes, lib/checks/terminology.ts judges the answers against the harness's own reading of the IG). The checks are
+// read-only and independent, so they are all sent ahead, a few at a time, and each test reports its own.
+import { beforeAll, describe } from 'vitest';
 import * as t from '../lib/checks/terminology.ts';
 import { type Plan, planFor } from '../lib/checks/terminology-plan.ts';
-import type { FhirClient } from '../lib/client/http.ts';
 import { session } from '../lib/run/session.ts';
 import { parseTerminologyId, UNKNOWN_SYSTEM_ID } from '../lib/terminology/ids.ts';
-import { capabilityTest } from '../lib/vitest/capability.ts';
+import { ChecksAhead, type Requester } from '../lib/vitest/ahead.ts';
+import { capabilityTest, type Check } from '../lib/vitest/capability.ts';
 
 const REQUIREMENTS: [group: string, requirement: string][] = [
   ['uz-core:validate-code', 'CodeSystem/$validate-code: "True if the concept details supplied are valid", with a valid display; false with a message otherwise'],
@@ -20,7 +21,7 @@ const REQUIREMENTS: [group: string, requirement: string][] = [
   ['international:validate-code', 'International code systems (LOINC, SNOMED CT, ICD-10, HL7) "already validate" (API access page)'],
 ];
 
-type Runner = (client: FhirClient, plan: any) => Promise<string[] | void>;
+type Runner = (client: Requester, plan: any) => Promise<string[] | void>;
 const CHECKS: Record<Plan['op'], Runner> = {
   'validate-code': t.checkValidateCode,
   lookup: t.checkLookup,
@@ -37,19 +38,31 @@ const s = session();
 const only = process.env.DHP_TERMINOLOGY_IDS?.split(',').map((x) => `terminology:${x.trim()}`).filter((x) => x !== 'terminology:');
 const capabilities = s.matrix.capabilities.filter((c) => c.suite === 'terminology' && (!only?.length || only.some((p) => c.id === p || c.id.startsWith(`${p}:`))));
 
+/** Checks in flight at once: enough to hide the round trips, few enough not to crowd a real server. */
+const IN_FLIGHT = 8;
+const ahead = new ChecksAhead(s.client, IN_FLIGHT);
+beforeAll(() => {
+  for (const cap of capabilities) {
+    ahead.start(cap.id, async (client) => {
+      const id = parseTerminologyId(cap.id);
+      if (!id) return t.checkUnknownSystem(client, `https://dhp-conformance.invalid/${s.draw(cap.id).hex(4)}`);
+      const plan = planFor(id, s.draw(cap.id));
+      return CHECKS[plan.op](client, plan.plan);
+    });
+  }
+});
+
+const report = (id: string) => async (c: Check) => {
+  for (const note of (await ahead.settle<string[] | void>(id, c)) ?? []) c.note(note);
+};
+
 for (const [group, requirement] of REQUIREMENTS) {
   describe(requirement, () => {
-    for (const cap of capabilities.filter((c) => c.id.startsWith(`terminology:${group}:`))) {
-      capabilityTest(cap.id, cap.title, async (c) => {
-        const id = parseTerminologyId(cap.id)!;
-        const plan = planFor(id, s.draw(cap.id));
-        for (const note of (await CHECKS[plan.op](c.client, plan.plan)) ?? []) c.note(note);
-      });
-    }
+    for (const cap of capabilities.filter((c) => c.id.startsWith(`terminology:${group}:`))) capabilityTest(cap.id, cap.title, report(cap.id));
   });
 }
 
 describe('An unknown code system or ValueSet is answered with an OperationOutcome, never a 500', () => {
   const cap = capabilities.find((c) => c.id === UNKNOWN_SYSTEM_ID);
-  if (cap) capabilityTest(cap.id, cap.title, (c) => t.checkUnknownSystem(c.client, `https://dhp-conformance.invalid/${s.draw(cap.id).hex(4)}`));
+  if (cap) capabilityTest(cap.id, cap.title, report(cap.id));
 });

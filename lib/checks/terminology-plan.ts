@@ -140,7 +140,7 @@ export function translatePlan(url: string, draw: Draw): TranslatePlan {
 }
 
 /** Up to this many of the example codes of an international system are validated (sorted, so the choice is stable). */
-export const EXAMPLE_CODES_MAX = 10;
+export const EXAMPLE_CODES_MAX = 5;
 
 export interface InternationalPlan { system: string; codes: Pick[]; invalid: string }
 

@@ -32,6 +32,8 @@ export interface Check {
   blocked(prerequisite: string, reason: string): never;
   /** Adds a note to the test (shown in the reporters). */
   note(text: string): void;
+  /** Adds exchanges made ahead of the check (a suite that sends its requests early, concurrently) to its evidence. */
+  evidence(exchanges: readonly Exchange[]): void;
 }
 
 export interface CapabilityTestOptions {
@@ -60,6 +62,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
       notRun: (reason) => { throw new NotRun(reason); },
       blocked: (prerequisite, reason) => { throw new Blocked(prerequisite, reason); },
       note: (text) => { notes.push(text); },
+      evidence: (earlier) => { exchanges.push(...earlier); },
     };
     const finish = async (verdict: Verdict, reason?: string) => {
       stops.forEach((stop) => stop());
