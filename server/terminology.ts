@@ -12,7 +12,7 @@ import { type Coding, OperationInputs } from './terminology/inputs.ts';
 import { TerminologySources, type Json } from './terminology/sources.ts';
 
 /** Canonical bases of UZ Core content: what the playground has not loaded yet. */
-export const UZ_CORE_BASES = ['https://terminology.dhp.uz/', 'https://dhp.uz/fhir/core/'];
+const UZ_CORE_BASES = ['https://terminology.dhp.uz/', 'https://dhp.uz/fhir/core/'];
 
 /** The capability operation name of each FHIR operation (ids `terminology:uz-core:<op>:<canonical>`). */
 type Op = 'validate-code' | 'lookup' | 'subsumes' | 'expand' | 'validate-code-vs' | 'translate' | 'designation';

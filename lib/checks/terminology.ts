@@ -179,6 +179,9 @@ export async function checkExpand(c: Requester, p: ExpandPlan): Promise<string[]
 
   const first = expansionOf(all, `GET ${path}?url=…&count=${p.pageSize}${p.language ? `&displayLanguage=${p.language.code}` : ''}`);
   const got = first.codes.map(key);
+  const seen = new Set<string>();
+  const repeated = got.filter((k) => seen.has(k) || !seen.add(k));
+  if (repeated.length) throw new CheckFailure(`the expansion lists ${repeated.length} codes twice (${sample(repeated)})`, 'wrong');
   if (complete && size <= WHOLE_EXPANSION_MAX) {
     const missing = members.filter((m) => !got.includes(key(m))).map(key);
     const extra = got.filter((k) => !byKey.has(k));

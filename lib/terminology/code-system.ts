@@ -97,11 +97,6 @@ export class CodeSystemModel {
     return this.concepts.get(code);
   }
 
-  /** Direct parent → child pairs, in concept order. */
-  edges(): { parent: string; child: string }[] {
-    return [...this.parents].flatMap(([child, ps]) => [...ps].map((parent) => ({ parent, child })));
-  }
-
   /** The concepts directly below `code`. */
   children(code: string): string[] {
     return [...(this.childrenOf.get(code) ?? [])];

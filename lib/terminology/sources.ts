@@ -14,10 +14,6 @@ export interface IgIndex {
   examples: { resourceType: string; id: string; file: string }[];
 }
 
-/** Canonical bases of UZ Core content (SOURCES.md: the terminology base, and the IG canonical some resources fall back to). */
-export const UZ_CORE_BASES = ['https://terminology.dhp.uz/fhir/core/', 'https://dhp.uz/fhir/core/'] as const;
-export const isUzCore = (url: string) => UZ_CORE_BASES.some((b) => url.startsWith(b));
-
 /** A resource as read from JSON: only what the terminology code reads is typed. */
 export type Json = Record<string, any>;
 
