@@ -15,8 +15,9 @@ import {
 
 type Method = 'GET' | 'POST';
 
+/** The terminology operations change nothing (affectsState false), so their POST form is retried like a GET. */
 export function operation(c: Requester, path: string, inputs: P.Input[], method: Method): Promise<FhirResponse> {
-  return method === 'GET' ? c.request('GET', `${path}?${P.queryOf(inputs)}`) : c.request('POST', path, { body: P.parametersBody(inputs) });
+  return method === 'GET' ? c.request('GET', `${path}?${P.queryOf(inputs)}`) : c.request('POST', path, { body: P.parametersBody(inputs), idempotent: true });
 }
 
 const brief = (res: FhirResponse) => (isOperationOutcome(res.body) ? describeOutcome(res.body) : res.text.slice(0, 160));
