@@ -19,7 +19,11 @@ describe('unknownContent: the answers that mean "this server does not have that 
     ['400 not-supported', answer(400, oo('not-supported')), true],
     ['result false, x-unknown-system', answer(200, validation([{ name: 'x-unknown-system', valueCanonical: 'urn:x' }])), true],
     ['result false, issues not-found', answer(200, validation([{ name: 'issues', resource: oo('not-found') }])), true],
-    ['result false for an unknown code', answer(200, validation([{ name: 'message', valueString: 'Unknown code' }, { name: 'issues', resource: oo('code-invalid') }])), false],
+    ['result false, "Unknown code system"', answer(200, validation([{ name: 'message', valueString: "Unknown code system 'https://terminology.dhp.uz/fhir/core/CodeSystem/x'" }])), true],
+    ['404 processing "Unable to find ValueSet"', answer(404, oo('processing')), true],
+    ['result false, "CodeSystem <url> is not known"', answer(200, validation([{ name: 'message', valueString: 'CodeSystem https://terminology.dhp.uz/fhir/core/CodeSystem/x is not known' }])), true],
+    ['400 processing, worded', answer(400, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'HAPI-0000: Unable to find ValueSet https://x' }] }), true],
+    ['result false for an unknown code', answer(200, validation([{ name: 'message', valueString: "Unknown code 'zz' in the CodeSystem https://x" }, { name: 'issues', resource: oo('code-invalid') }])), false],
     ['a 500', answer(500, oo('exception')), false],
     ['a 400 invalid', answer(400, oo('invalid')), false],
   ] as const)('%s → %s', ([, res, unknown]) => {

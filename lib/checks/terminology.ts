@@ -30,18 +30,24 @@ function messageOf(body: P.ParametersResource): string | undefined {
   return isOperationOutcome(issues) ? issues.issue.map((i) => i.details?.text ?? i.diagnostics ?? '').join('; ') || undefined : undefined;
 }
 
+/** How servers word "I do not have that code system / ValueSet" (HAPI, Ontoserver, the tx ecosystem's messages). */
+const UNKNOWN_WORDING = /unknown (code ?system|system|value ?set)|unable to find|(code ?system|value ?set|concept ?map|supplement)\b.{0,200}?\b(not found|could not be found|is not known|not loaded|unknown)/i;
+
 /**
- * Why an answer says the server does not know the CodeSystem, ValueSet, ConceptMap or supplement at all: a 4xx
- * OperationOutcome not-found/not-supported, or a $validate-code result false flagged as an unknown system.
+ * Why an answer says the server does not know the CodeSystem, ValueSet, ConceptMap or supplement at all: a 404 with an
+ * OperationOutcome, a 4xx OperationOutcome not-found/not-supported or worded so, or a $validate-code result false
+ * flagged as an unknown system (x-unknown-system, an issue not-found, or the wording).
  */
 export function unknownContent(res: FhirResponse): string | undefined {
-  if (res.status >= 400 && res.status < 500 && isOperationOutcome(res.body) && res.body.issue.some((i) => i.code === 'not-found' || i.code === 'not-supported')) {
+  if (res.status >= 400 && res.status < 500 && isOperationOutcome(res.body)
+    && (res.status === 404 || res.body.issue.some((i) => i.code === 'not-found' || i.code === 'not-supported' || UNKNOWN_WORDING.test(`${i.details?.text ?? ''} ${i.diagnostics ?? ''}`)))) {
     return `${res.status} ${describeOutcome(res.body)}`;
   }
   if (res.status === 200 && P.isParameters(res.body) && P.value(res.body, 'result') === false) {
     const issues = P.all(res.body, 'issues')[0]?.resource;
-    if (P.value(res.body, 'x-unknown-system') !== undefined || (isOperationOutcome(issues) && issues.issue.some((i) => i.code === 'not-found'))) {
-      return `result false: ${messageOf(res.body) ?? 'unknown system'}`;
+    const message = messageOf(res.body);
+    if (P.value(res.body, 'x-unknown-system') !== undefined || (isOperationOutcome(issues) && issues.issue.some((i) => i.code === 'not-found')) || UNKNOWN_WORDING.test(message ?? '')) {
+      return `result false: ${message ?? 'unknown system'}`;
     }
   }
   return undefined;
@@ -159,6 +165,8 @@ function expansionOf(res: FhirResponse, what: string): { total?: number; codes: 
 }
 
 const key = (x: { system?: string; code?: string }) => `${x.system}|${x.code}`;
+/** Pages read at most when a server pages an expansion by itself. */
+const MAX_PAGES = 20;
 const sample = (xs: string[]) => `${xs.slice(0, 3).join(', ')}${xs.length > 3 ? ` and ${xs.length - 3} more` : ''}`;
 
 export async function checkExpand(c: Requester, p: ExpandPlan): Promise<string[]> {
@@ -179,6 +187,15 @@ export async function checkExpand(c: Requester, p: ExpandPlan): Promise<string[]
   failIfUnknown(`ValueSet ${p.url}`, [all, page, ...(filtered ? [filtered] : [])]);
 
   const first = expansionOf(all, `GET ${path}?url=…&count=${p.pageSize}${p.language ? `&displayLanguage=${p.language.code}` : ''}`);
+  // A server may cap a page below the count asked for; it then says how many there are, and the rest is paged in.
+  if (complete && size <= WHOLE_EXPANSION_MAX && first.codes.length < size && first.total === size) {
+    for (let pages = 1; first.codes.length < size && pages < MAX_PAGES; pages++) {
+      const at = first.codes.length;
+      const more = expansionOf(await operation(c, path, [url(p.url), ['offset', at, 'integer'], ['count', p.pageSize, 'integer'], ...language], 'GET'), `GET ${path}?offset=${at}`).codes;
+      if (!more.length) break;
+      first.codes.push(...more);
+    }
+  }
   const got = first.codes.map(key);
   const seen = new Set<string>();
   const repeated = got.filter((k) => seen.has(k) || !seen.add(k));
