@@ -101,11 +101,14 @@ export class ValueSetExpander {
 }
 
 const words = (text: string) => text.toLocaleLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+/** Entries live in the expansion cache; their words are worked out once. */
+const wordsOf = new WeakMap<Entry, string[]>();
 
 /** The server's text filter: every word of the filter starts a word of the display or of a designation. */
 export function matchesFilter(e: Entry, filter: string): boolean {
   const wanted = words(filter);
-  const have = [e.display ?? '', ...e.designations.map((d) => d.value)].flatMap(words);
+  let have = wordsOf.get(e);
+  if (!have) wordsOf.set(e, (have = [e.display ?? '', ...e.designations.map((d) => d.value)].flatMap(words)));
   return wanted.every((w) => have.some((h) => h.startsWith(w)));
 }
 
