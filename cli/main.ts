@@ -13,7 +13,7 @@ commands:
   run       run the conformance suites (default: every suite against the embedded reference server)
               --target <name|url>   local (default), playground, production, vendor, or a FHIR base URL
               --profile <name>      embedded server profile: playground (default) or conformant
-              --suite <a,b>         auth, concurrency, transactions, availability, search, interactions, profiles (default: all)
+              --suite <a,b>         auth, concurrency, transactions, availability, search, interactions, profiles, terminology (default: all)
               --strict-gaps         exit 3 when an expected gap has closed (the matrix needs updating)
               --shard <i/n>         run one shard of the suite files
               --fault <name[=arg]>  embedded target only: switch on a reference-server fault (repeatable)

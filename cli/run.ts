@@ -31,7 +31,7 @@ import type { Matrix } from '../lib/matrix/types.ts';
 import { startServer, type RunningServer } from '../server/index.ts';
 import { parseFaults } from '../server/faults.ts';
 
-export const SUITES = ['auth', 'concurrency', 'transactions', 'availability', 'search', 'interactions', 'profiles'] as const;
+export const SUITES = ['auth', 'concurrency', 'transactions', 'availability', 'search', 'interactions', 'profiles', 'terminology'] as const;
 
 export interface RunOptions {
   target?: string;

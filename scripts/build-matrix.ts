@@ -13,6 +13,7 @@ import { compareMatrixWithServer } from '../lib/matrix/drift.ts';
 import { readSpecJson } from '../lib/spec/files.ts';
 import { interactionCapabilities } from './matrix/interactions.ts';
 import { igProvenance, profileCapabilities, profileIdsOf } from './matrix/profiles.ts';
+import { type Family, terminologyCapabilities } from './matrix/terminology.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The builder's own inputs (not copied from anywhere): protocol capabilities and targets, validated by a schema. */
@@ -234,6 +235,7 @@ function build(): Matrix {
   });
 
   const targets = buildTargets(facts.availability, facts.availabilityAsOf.slice(0, 10));
+  const terminology = terminologyCapabilities(readInput<{ families: Family[] }>('terminology.json').families);
   return {
     $schema: './capabilities.schema.json',
     matrixVersion: MATRIX_VERSION,
@@ -245,9 +247,10 @@ function build(): Matrix {
       r5: 'npm hl7.fhir.r5.core@5.0.0 SearchParameter-*.json',
       availability: `spec/${FACTS} availability (the API access page's table, as of ${facts.availabilityAsOf})`,
       ...igProvenance(),
+      terminology: terminology.generatedFrom,
     },
     tierRules: TIER_RULES,
-    capabilities: [...readInput<{ capabilities: Capability[] }>('protocol-capabilities.json').capabilities, ...resources.map((r): Capability => ({
+    capabilities: [...readInput<{ capabilities: Capability[] }>('protocol-capabilities.json').capabilities, ...terminology.capabilities, ...resources.map((r): Capability => ({
       id: `endpoint:${r.type}`, tier: r.inServerCS || r.inIgCS ? 'SHALL' : 'SHOULD', suite: 'availability',
       title: `The ${r.type} endpoint is reachable: a search returns a searchset Bundle`,
       source: r.inServerCS ? 'platform CapabilityStatement' : 'IG CapabilityStatement',

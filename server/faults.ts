@@ -36,6 +36,9 @@ export const FAULTS = [
   { name: 'create-no-location', description: 'A REST create answers 201 without the Location header.' },
   { name: 'required-not-enforced', description: 'Writes claiming a UZ Core profile are not checked for its required (min ≥ 1) elements; patterns, bindings and maximums still are.' },
   { name: 'undeclared-delete-accepted', description: 'DELETE is carried out on types whose CapabilityStatement entry does not declare delete (CodeSystem, ValueSet, …).' },
+  { name: 'validate-code-always-true', description: '$validate-code (CodeSystem and ValueSet) answers result=true for any code of a system or ValueSet it knows.' },
+  { name: 'expand-ignores-filter', description: 'ValueSet/$expand ignores the filter parameter (every code comes back).' },
+  { name: 'supplements-ignored', description: 'CodeSystem supplements are never applied: no uz/ru designations or displays from them (useSupplement is accepted and ignored).' },
 ] as const satisfies readonly FaultDef[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

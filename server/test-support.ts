@@ -41,8 +41,7 @@ export function smallMatrix(): Matrix {
       playground: { description: 'playground', clientAuth: 'client_secret_post', readOnly: false, gaps: [
         { capability: 'endpoint:AuditEvent', kind: 'not-enabled', reason: 'AV1', since: '2026-06-03' },
         { capability: 'search:Observation:date', kind: 'unfiltered', reason: 'AV2', since: '2026-06-03' },
-        { capability: 'terminology:validate-code:uz-core', kind: 'not-loaded', reason: 'AV5', since: '2026-06-03' },
-        { capability: 'terminology:expand:uz-core', kind: 'not-loaded', reason: 'AV5', since: '2026-06-03' },
+        { capability: 'terminology:uz-core', kind: 'not-loaded', reason: 'AV5', since: '2026-06-03' },
       ] },
     },
   };

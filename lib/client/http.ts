@@ -1,5 +1,5 @@
 // The FHIR client every suite talks through: one undici pool per target, bounded concurrency, a timeout
-// per request, every exchange recorded (redacted) as evidence, GET-only bounded retries with backoff,
+// per request, every exchange recorded (redacted) as evidence, bounded retries of GETs (and of POSTs marked idempotent) with backoff,
 // 429 Retry-After honoured, and transport problems turned into errors that name the request.
 import { Pool, errors as undiciErrors } from 'undici';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact.ts';
@@ -48,6 +48,8 @@ export interface RequestOptions {
   /** 'json' (default) turns a non-JSON body into a TransportError; 'any' returns the text as is. */
   accept?: 'json' | 'any';
   timeoutMs?: number;
+  /** A POST that changes nothing (an operation with affectsState false): retried like a GET after a network error. */
+  idempotent?: boolean;
 }
 
 export interface ClientOptions {
@@ -120,7 +122,7 @@ export class FhirClient {
       const token = await this.opts.token();
       if (token) headers.authorization = `Bearer ${token}`;
     }
-    const retries = method === 'GET' ? (this.opts.maxRetries ?? 2) : 0;
+    const retries = method === 'GET' || o.idempotent ? (this.opts.maxRetries ?? 2) : 0;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       const exchange: Exchange = {

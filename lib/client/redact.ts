@@ -14,21 +14,23 @@ const isSecretField = (k: string, oauthMessage: boolean) => SECRET_FIELDS.has(k)
 // Shorter values are too common to replace blindly in free text (and cannot be meaningful secrets).
 const MIN_SECRET_LENGTH = 6;
 
-const registered = new Set<string>();
+/** Each registered secret with the forms it may travel in (as is, URL-encoded, base64), computed once. */
+const registered = new Map<string, string[]>();
 
 /** Remember a secret value so it is scrubbed wherever it appears, whatever the field it travels in. */
 export function registerSecret(value: string | undefined | null): void {
-  if (value && value.length >= MIN_SECRET_LENGTH) registered.add(value);
+  if (value && value.length >= MIN_SECRET_LENGTH && !registered.has(value)) {
+    registered.set(value, [...new Set([value, encodeURIComponent(value), Buffer.from(value).toString('base64')])]);
+  }
 }
 
 /** Replaces every registered secret (and its URL-encoded form) in free text. */
 export function redactText(text: string): string {
   let out = text;
-  for (const s of registered) {
-    for (const form of new Set([s, encodeURIComponent(s), Buffer.from(s).toString('base64')])) out = out.split(form).join(REDACTED);
-  }
+  // Every string of every exchange passes here: look before splitting, most carry no secret.
+  for (const forms of registered.values()) for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
   // A Basic credential carries client_id:secret in base64; the pair never appears in the registry as such.
-  return out.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`);
+  return /Basic|Bearer/.test(out) ? out.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`) : out;
 }
 
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -37,6 +37,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'DHP_SEARCH_TYPES', description: 'comma-separated resource types: the search suite judges only their parameters' },
   { name: 'DHP_INTERACTION_TYPES', description: 'comma-separated resource types: the interactions suite checks only them (quick runs, self-tests)' },
   { name: 'DHP_PROFILES', description: 'comma-separated UZ Core profile ids: the profiles suite checks only them (quick runs, self-tests)' },
+  { name: 'DHP_TERMINOLOGY_IDS', description: 'comma-separated id prefixes after `terminology:` (e.g. `uz-core:expand,international`): the terminology suite checks only those' },
   { name: 'DHP_BODY_PROBE_MB', description: 'size in MiB of the body the interactions suite sends to find the server\'s body limit (default 20)' },
   { name: 'DHP_SEED', description: 'the run seed (same as --seed): an integer 0..4294967295' },
   { name: 'DHP_FC_SEED', description: 'overrides every fast-check property\'s seed (replay one property\'s counterexample)' },
@@ -73,6 +74,7 @@ export interface DhpEnv {
   searchTypes: string[] | null;
   interactionTypes: string[] | null;
   profiles: string[] | null;
+  terminologyIds: string[] | null;
   bodyProbeMb: number;
   seed?: number;
   fcSeed?: number;
@@ -150,6 +152,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): DhpEnv {
     searchTypes: list('DHP_SEARCH_TYPES'),
     interactionTypes: list('DHP_INTERACTION_TYPES'),
     profiles: list('DHP_PROFILES'),
+    terminologyIds: list('DHP_TERMINOLOGY_IDS'),
     bodyProbeMb: positive('DHP_BODY_PROBE_MB', 20),
     seed,
     fcSeed: integer('DHP_FC_SEED'),

@@ -41,7 +41,7 @@ describe('the committed capabilities.json', () => {
       'not-enabled endpoint:AuditEvent', 'not-enabled endpoint:Consent', 'not-enabled endpoint:DocumentReference', 'not-enabled endpoint:Provenance',
       'not-enabled interaction:AuditEvent', 'not-enabled interaction:Consent', 'not-enabled interaction:DocumentReference', 'not-enabled interaction:Provenance',
       'not-enabled profile:uz-core-auditevent', 'not-enabled profile:uz-core-consent', 'not-enabled profile:uz-core-provenance',
-      'not-loaded terminology:expand:uz-core', 'not-loaded terminology:validate-code:uz-core',
+      'not-loaded terminology:uz-core',
       'unfiltered search:AdverseEvent:date', 'unfiltered search:Condition:onset-date', 'unfiltered search:Immunization:date',
       'unfiltered search:Observation:date', 'unfiltered search:Organization:partof', 'unfiltered search:PlanDefinition:context-type-value',
       'unfiltered search:PlanDefinition:date', 'unfiltered search:Practitioner:qualification-code', 'unfiltered search:Procedure:date',
@@ -69,6 +69,7 @@ describe('a malformed capabilities.json is rejected with the JSON path of every 
     ['gapsOf naming nothing', (m: any) => { m.targets.production.gapsOf = 'staging'; }, '$.targets.production', 'gapsOf "staging"'],
     ['a prerequisite that does not exist', (m: any) => { m.capabilities[0].requires = ['auth:nope']; }, '$.capabilities[0].requires[0]', 'unknown capability id "auth:nope"'],
     ['prerequisites in a cycle', (m: any) => { m.capabilities[0].requires = [m.capabilities[1].id]; m.capabilities[1].requires = [m.capabilities[0].id]; }, '$.capabilities[0].requires', 'cycle'],
+    ['a gap on an id prefix that names no capability', (m: any) => { m.targets.playground.gaps[2].capability = 'terminology:uz'; }, '$.targets.playground.gaps[2].capability', 'neither an id nor the prefix of one'],
   ] as const)('%s', ([, f, path, words]) => {
     const issues = issuesOf(mutate(f));
     expect(issues).toContainEqual(expect.objectContaining({ path }));
@@ -78,6 +79,10 @@ describe('a malformed capabilities.json is rejected with the JSON path of every 
   test('every error is reported, not just the first', () => {
     const issues = issuesOf(mutate((m) => { delete m.targets.playground.gaps[0].reason; m.targets.playground.gaps[1].since = 'June'; }));
     expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['$.targets.playground.gaps[0].reason', '$.targets.playground.gaps[1].since']));
+  });
+
+  test('a gap on an id prefix is valid when it names capabilities (a gap covers every <id>:…)', () => {
+    expect(() => parseMatrix(mutate((m) => { m.targets.playground.gaps[2].capability = 'terminology:uz-core'; }))).not.toThrow();
   });
 
   test('text that is not JSON', () => {
@@ -97,6 +102,7 @@ describe('GapBook', () => {
   const book = new GapBook([
     { capability: 'search:Observation:date', kind: 'unfiltered', reason: 'date search unfiltered', since: '2026-06-03' },
     { capability: 'endpoint:AuditEvent', kind: 'not-enabled', reason: 'not enabled yet', since: '2026-06-03' },
+    { capability: 'terminology:uz-core', kind: 'not-loaded', reason: 'UZ Core terminology not loaded', since: '2026-06-03' },
   ]);
   test.for([
     ['search:Observation:date', 'unfiltered'],
@@ -105,6 +111,10 @@ describe('GapBook', () => {
     ['search:AuditEvent:date', 'not-enabled'],
     ['endpoint:AuditEvent', 'not-enabled'],
     ['endpoint:Observation', undefined],
+    ['terminology:uz-core:validate-code:https://terminology.dhp.uz/fhir/core/CodeSystem/education-cs', 'not-loaded'],
+    ['terminology:uz-core:expand:https://dhp.uz/fhir/core/ValueSet/nationality-vs', 'not-loaded'],
+    ['terminology:international:validate-code:http://loinc.org', undefined],
+    ['terminology:uz-coreish:expand:x', undefined],
   ] as const)('%s → %s', ([id, kind]) => {
     expect(book.lookup(id)?.kind).toBe(kind);
   });

@@ -35,6 +35,8 @@ export interface Check extends CheckContext {
   session: Session;
   /** Adds a named JSON document to the check's evidence (kept, redacted, with the exchanges for every verdict but pass). */
   attach(name: string, content: unknown): void;
+  /** Adds exchanges made ahead of the check (a suite that sends its requests early, concurrently) to its evidence. */
+  evidence(exchanges: readonly Exchange[]): void;
 }
 
 export interface CapabilityTestOptions {
@@ -66,6 +68,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
       blocked: (prerequisite, reason) => { throw new Blocked(prerequisite, reason); },
       note: (text) => { notes.push(text); },
       attach: (name, content) => { attachments[name] = content; },
+      evidence: (earlier) => { exchanges.push(...earlier); },
     };
     const finish = async (verdict: Verdict, reason?: string) => {
       stops.forEach((stop) => stop());
