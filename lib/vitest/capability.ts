@@ -1,13 +1,11 @@
 // The only bridge between checks and vitest: `capabilityTest` runs one check of one capability, turns its
 // outcome into a verdict (honouring the target's expected gaps), keeps the redacted exchanges as evidence
 // for every verdict but pass, and hands the verdict to the reporters through task.meta.
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as allure from 'allure-js-commons';
 import { test } from 'vitest';
 import { TransportError, type Exchange, type FhirClient } from '../client/http.ts';
 import { redactText } from '../client/redact.ts';
+import { writeEvidence } from '../report/evidence.ts';
 import { session, type Session } from '../run/session.ts';
 import { Blocked, CheckFailure, gapExcuses, NotRun, type Verdict } from '../verdicts.ts';
 
@@ -67,7 +65,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
       if (reason) task.meta.reason = redactText(reason);
       task.meta.flaky = exchanges.some((e) => e.attempt > 1);
       for (const n of notes) await annotate(redactText(n));
-      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, task.id, title, verdict, exchanges);
+      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, title, verdict, exchanges);
     };
 
     const gap = s.gaps.lookup(capability);
@@ -105,22 +103,21 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
   });
 }
 
-/** vitest writes a thrown error's message and stack raw into JUnit, Allure and the console: scrub both first. */
+/**
+ * vitest writes a thrown error's message and stack raw into JUnit, Allure and the console: scrub both first. The stack
+ * of a verdict (a check failure, a transport error) shows only the harness's own frames: it is dropped unless --verbose.
+ */
 function scrubbed(e: unknown): unknown {
   if (e instanceof Error) {
     e.message = redactText(e.message);
-    if (e.stack) e.stack = redactText(e.stack);
+    if (e.stack) e.stack = (e instanceof CheckFailure || e instanceof TransportError) && !process.env.DHP_VERBOSE ? `${e.name}: ${e.message}` : redactText(e.stack);
   }
   return e;
 }
 
-/** Writes the redacted exchanges of one check to the run's evidence folder and attaches them to Allure. */
-async function keepEvidence(s: Session, capability: string, testId: string, title: string, verdict: Verdict, exchanges: Exchange[]): Promise<string> {
-  const name = `${capability.replace(/[^A-Za-z0-9_.-]+/g, '_')}--${createHash('sha1').update(testId).digest('hex').slice(0, 8)}.json`;
-  const rel = join('evidence', name);
-  const text = redactText(JSON.stringify({ capability, check: title, verdict, exchanges }, null, 2));
-  mkdirSync(join(s.ctx.runDir, 'evidence'), { recursive: true });
-  writeFileSync(join(s.ctx.runDir, rel), text);
-  await allure.attachment(`exchanges (${exchanges.length})`, text, 'application/json');
-  return rel;
+/** Writes the redacted exchanges of one check to the run's evidence folder (lib/report/evidence.ts) and attaches them to Allure. */
+async function keepEvidence(s: Session, capability: string, title: string, verdict: Verdict, exchanges: Exchange[]): Promise<string> {
+  const { path, attachment } = writeEvidence(s.ctx.runDir, { capability, check: title, verdict, exchanges });
+  await allure.attachment(`exchanges (${exchanges.length})`, attachment, 'application/json');
+  return path;
 }

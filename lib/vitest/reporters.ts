@@ -1,9 +1,12 @@
-// The reporters of a conformance run: vitest's progress output, Allure results and JUnit XML in the run's folder.
+// The reporters of a conformance run: the run's progress lines (vitest's default reporter, stack frames and all, only
+// with --verbose), Allure results and JUnit XML in the run's folder.
 import { join } from 'node:path';
+import type { Reporter } from 'vitest/node';
+import ProgressReporter, { type ProgressOptions } from './progress-reporter.ts';
 
-export function runReporters(runDir: string): [string, Record<string, unknown>][] {
+export function runReporters(runDir: string, o: { verbose?: boolean; suiteOf?: ProgressOptions['suiteOf'] } = {}): (Reporter | [string, Record<string, unknown>])[] {
   return [
-    ['default', { summary: false }],
+    o.verbose ? ['default', { summary: false }] : new ProgressReporter({ runDir, suiteOf: o.suiteOf }),
     ['allure-vitest/reporter', { resultsDir: join(runDir, 'allure-results') }],
     ['junit', { outputFile: join(runDir, 'junit.xml') }],
   ];
