@@ -1,10 +1,12 @@
 // The report commands: merge (shards → one run), history import, dashboard, verify (a certificate) and report (Allure).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/config/target.ts';
 import { loadMatrix, PROJECT_ROOT } from '../lib/matrix/load.ts';
+import { ALLURE_DIR, ALLURE_PACK, unpackAllureResults } from '../lib/report/allure-pack.ts';
 import { formatSummary } from '../lib/report/console.ts';
 import { buildDashboard } from '../lib/report/dashboard.ts';
 import { HistoryError, importRuns } from '../lib/report/history.ts';
@@ -83,13 +85,19 @@ export function verifyCommand(args: string[]): number {
 export function reportCommand(args: string[]): number {
   const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { out: { type: 'string' } } });
   const runDir = resolve(positionals[0] ?? join(REPORTS, 'latest'));
-  const results = join(runDir, 'allure-results');
-  if (!existsSync(results)) throw new ConfigError(`no allure-results in ${runDir} (run the suites first)`);
+  let results = join(runDir, ALLURE_DIR);
+  let tmp: string | undefined;
+  if (!existsSync(results)) {
+    tmp = mkdtempSync(join(tmpdir(), 'dhp-allure-'));
+    if (!unpackAllureResults(runDir, tmp)) throw new ConfigError(`no ${ALLURE_PACK} (or ${ALLURE_DIR}/) in ${runDir}: run the suites first`);
+    results = join(tmp, ALLURE_DIR);
+  }
   const out = resolve(values.out ?? join(runDir, 'allure-report'));
   const name = existsSync(join(runDir, 'results.json')) ? (JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as { runId: string }).runId : 'run';
   // The local CLI, never `npx allure` (which would look the name up in the registry when it is not installed).
   const cli = join(PROJECT_ROOT, 'node_modules', 'allure', 'cli.js');
   const r = spawnSync(process.execPath, [cli, 'generate', results, '--config', join(PROJECT_ROOT, 'allurerc.mjs'), '--output', out, '--report-name', `dhp-conformance ${name}`], { stdio: 'inherit', cwd: PROJECT_ROOT });
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
   if (r.status !== 0) return EXIT.failures;
   console.log(`allure report: ${join(out, 'index.html')} (one file)`);
   return EXIT.conformant;

@@ -27,7 +27,7 @@ const oneLine = (s: string | undefined, max: number) => {
 
 /** `blocked by <id>: …` names the prerequisite: everything blocked by it shares its root cause. */
 export function blockedBy(reason: string | undefined): string | undefined {
-  return /^blocked by (\S+?):/.exec(reason ?? '')?.[1];
+  return /^blocked by (\S+):\s/.exec(reason ?? '')?.[1];
 }
 
 /** The label of the deciding sub-check, when a capability has several (`Patient?birthdate=… (gt) returns …` → `gt`). */
@@ -127,7 +127,7 @@ export function formatSummary(r: Results, runDir: string, extraFiles: [string, s
   const rel = displayDir(runDir);
   if (r.outcome === 'nothing-verified') out.push('', '  every check was not-run: nothing was verified');
   out.push('', `  outcome: ${r.outcome} (exit ${r.exitCode})`);
-  for (const [label, file] of [['results', 'results.json'], ['junit', 'junit.xml'], ['evidence', 'evidence/'], ['allure', 'allure-results/ (HTML: npm run report)'], ...extraFiles]) {
+  for (const [label, file] of [['results', 'results.json'], ['junit', 'junit.xml'], ['evidence', 'evidence/'], ['allure', 'allure-results.tgz (HTML: npm run report)'], ...extraFiles]) {
     out.push(`  ${`${label}:`.padEnd(12)} ${isAbsolute(file!) ? displayDir(file!) : join(rel, file!)}`);
   }
   return out;

@@ -24,12 +24,12 @@ function legend(): string {
 function cellHtml(t: number, c: Cell, label: string): string {
   const judged = Object.entries(c.counts).filter(([v]) => v !== 'not-run').reduce((n, [, k]) => n + k!, 0);
   const works = (c.counts.pass ?? 0) + (c.counts['gap-closed'] ?? 0);
-  const text = c.ids.length === 1 ? '' : `${works}/${judged || 0}`;
+  const text = c.ids.length === 1 ? '' : judged ? `${works}/${judged}` : '–';
   const tip = `${c.row} ${c.kind}: ${Object.entries(c.counts).map(([v, n]) => `${n} ${v}`).join(', ')}`;
   return `<a class="cell v-${c.verdict}" href="#t${t}/${encodeURIComponent(c.key)}" title="${esc(tip)}" aria-label="${esc(label)}" data-suites="${esc(c.suites.join(' '))}" data-verdicts="${esc(Object.keys(c.counts).join(' '))}">${esc(text)}</a>`;
 }
 
-function grid(t: number, m: TargetModel): string {
+function grid(t: number, m: TargetModel): [string, string] {
   const byKey = new Map(m.cells.map((c) => [c.key, c]));
   const head = `<tr><th>resource type</th>${m.kinds.map((k) => `<th>${esc(k)}</th>`).join('')}</tr>`;
   const rows = m.rows.map((r) => `<tr data-row="${esc(r)}"><th>${esc(r)}</th>${m.kinds.map((k) => {
@@ -38,8 +38,8 @@ function grid(t: number, m: TargetModel): string {
   }).join('')}</tr>`).join('\n');
   const protocol = [...new Set(m.protocol.map((c) => c.row))].map((row) =>
     `<tr><th>${esc(row)}</th><td class="chips">${m.protocol.filter((c) => c.row === row).map((c) => `<span class="chip">${cellHtml(t, c, c.kind)}<code>${esc(c.kind.replace(`${row}:`, ''))}</code></span>`).join('')}</td></tr>`).join('\n');
-  return `<table class="grid" data-grid="t${t}"><thead>${head}</thead><tbody>${rows}</tbody></table>
-<h4>Capabilities not tied to a resource type</h4><table class="grid protocol"><tbody>${protocol}</tbody></table>`;
+  return [`<table class="grid" data-grid="t${t}"><thead>${head}</thead><tbody>${rows}</tbody></table>`,
+    `<h4>Capabilities not tied to a resource type</h4><table class="grid protocol"><tbody>${protocol}</tbody></table>`];
 }
 
 function chart(runs: RunPoint[]): string {
@@ -85,6 +85,7 @@ function idList(t: number, m: TargetModel, ids: string[], empty: string): string
 
 function target(t: number, m: TargetModel, asOf: string): string {
   const last = m.runs.at(-1)!;
+  const [types, protocol] = grid(t, m);
   return `<section class="target" id="t${t}" data-target="${esc(m.name)}">
 <h2>${esc(m.name)} <span class="muted">${esc(m.profile ?? '')} · ${esc(m.baseUrl)}</span></h2>
 <p>Latest run <code>${esc(last.runId)}</code> at ${esc(minute(last.startedAt))}: <b>${esc(last.outcome)}</b>${last.faults?.length ? ` (faults ${esc(last.faults.join(', '))})` : ''} · ${m.runs.length} run${m.runs.length > 1 ? 's' : ''} shown${m.details ? '' : ' · <span class="muted">the latest run folder is not here: reasons and evidence are in its artifact</span>'}</p>
@@ -92,7 +93,8 @@ function target(t: number, m: TargetModel, asOf: string): string {
 <div><h3>Newly failing since the previous run</h3>${idList(t, m, m.newlyFailing, m.previousRunId ? 'nothing' : 'no previous run')}</div>
 <div><h3>Newly passing since the previous run</h3>${idList(t, m, m.newlyPassing, m.previousRunId ? 'nothing' : 'no previous run')}</div></div>
 <h3>Capability grid</h3>
-<div class="row"><div class="gridwrap">${grid(t, m)}</div><aside class="detail" id="t${t}-detail"><p class="muted">Pick a cell: its capabilities, with the reason and the evidence of every one that does not pass.</p></aside></div>
+<div class="row"><div class="gridwrap">${types}</div><aside class="detail" id="t${t}-detail"><p class="muted">Pick a cell: its capabilities, with the reason and the evidence of every one that does not pass.</p></aside></div>
+${protocol}
 <h3>Platform availability, as measured</h3>${availability(m, asOf)}
 <h3>Gaps, from open to closed</h3>${timeline(t, m)}
 </section>`;
@@ -109,7 +111,7 @@ h2{font-size:18px} h3{font-size:15px;margin:18px 0 6px} h4{font-size:13px;margin
 .sw,.mini,.key{display:inline-block;width:11px;height:11px;border-radius:2px;vertical-align:-1px;margin-right:4px}
 .key.pass{background:#2e8540}.key.cov{background:#1f78b4}
 ${VERDICTS.map((v) => `.v-${v}{background:${VERDICT_COLOURS[v]}}`).join('')}
-.row{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}
+.row{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start} .gridwrap{flex:0 0 auto}
 table{border-collapse:collapse} th{text-align:left;font-weight:600}
 .grid th,.grid td{padding:1px 3px;font-size:12px} .grid thead th{position:sticky;top:58px;background:#fafbfc}
 .cell{display:block;min-width:44px;height:18px;border-radius:3px;color:#fff;text-align:center;text-decoration:none;font-size:11px;line-height:18px}
@@ -129,6 +131,8 @@ table{border-collapse:collapse} th{text-align:left;font-weight:600}
 // The script: filters and the detail panel. Plain DOM, no library.
 const JS = `
 const D = JSON.parse(document.getElementById('dashboard-data').textContent);
+const S = (i) => (i < 0 ? undefined : D.strings[i]);
+const cap = (t, id) => { const c = t.caps[id]; return c && { id, verdict: S(c[0]), suite: S(c[1]), title: S(c[2]), reason: S(c[3]), evidence: c[4].map(S) }; };
 const $ = (s, r = document) => [...r.querySelectorAll(s)];
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
 function applyFilters() {
@@ -155,7 +159,7 @@ function showDetail() {
   else if (key.startsWith('cap|')) { ids = [key.slice(4)]; title = key.slice(4); }
   else { const c = t.cells.concat(t.protocol).find((x) => x.key === key); ids = c ? c.ids : []; title = c ? c.row + ' · ' + c.kind : key; }
   const suite = document.getElementById('f-suite').value, verdict = document.getElementById('f-verdict').value;
-  const caps = ids.map((id) => t.caps[id]).filter((c) => c && (!suite || c.suite === suite) && (!verdict || c.verdict === verdict));
+  const caps = ids.map((id) => cap(t, id)).filter((c) => c && (!suite || c.suite === suite) && (!verdict || c.verdict === verdict));
   const bad = caps.filter((c) => c.verdict !== 'pass'), good = caps.filter((c) => c.verdict === 'pass');
   panel.innerHTML = '<h4>' + esc(title) + '</h4>' + (t.details ? '' : '<p class="muted">Reasons and evidence are in the run folder of ' + esc(t.runs[t.runs.length - 1].runId) + ' (not found here).</p>') +
     '<ul>' + bad.map(capHtml).join('') + '</ul>' + (good.length ? '<p><b>' + good.length + ' pass:</b> ' + good.map((c) => '<code>' + esc(c.id) + '</code>').join(', ') + '</p>' : '') +
@@ -168,15 +172,30 @@ window.addEventListener('hashchange', showDetail);
 applyFilters();
 `;
 
-/** The data the script needs (cells, capabilities with reasons and evidence, gaps); `</` cannot close the script. */
+/**
+ * The data the script needs (cells, capabilities with reasons and evidence, gaps), packed: a capability is
+ * `[verdict, suite, title, reason, evidence]` with every string an index into one table (reasons repeat a lot), and
+ * titles only where the verdict is not pass or not-run. `<` is escaped so nothing in it can close the script.
+ */
 function dataJson(model: DashboardModel): string {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const str = (x: string | undefined) => {
+    if (x === undefined) return -1;
+    if (!index.has(x)) index.set(x, strings.push(x) - 1);
+    return index.get(x)!;
+  };
   const slim = {
     targets: model.targets.map((t) => ({
-      name: t.name, details: t.details, runs: t.runs.map((r) => ({ runId: r.runId })), caps: t.caps,
+      name: t.name, details: t.details, runs: t.runs.map((r) => ({ runId: r.runId })),
+      caps: Object.fromEntries(Object.values(t.caps).map((c) => [c.id, [
+        str(c.verdict), str(c.suite), c.verdict === 'not-run' ? -1 : str(c.title), str(c.reason), c.evidence.map(str),
+      ]])),
       cells: t.cells.map((c) => ({ key: c.key, row: c.row, kind: c.kind, ids: c.ids })),
       protocol: t.protocol.map((c) => ({ key: c.key, row: c.row, kind: c.kind, ids: c.ids })),
       gaps: t.gaps.map((g) => ({ key: g.key, ids: g.ids })),
     })),
+    strings,
   };
   return JSON.stringify(slim).replace(/</g, '\\u003c');
 }

@@ -2,7 +2,7 @@
 // judges thousands of checks, and the same big body (the /metadata CapabilityStatement, a searchset of everything
 // planted) would otherwise be copied into hundreds of files, so:
 // - a body longer than BODY_INLINE_MAX is stored once, named by its sha256, under evidence/bodies/ and the exchange
-//   points at it: `"body": {"$ref": "bodies/<sha256>.txt.gz", "sha256": …, "bytes": …}`;
+//   points at it, gzip'd: `"body": {"$ref": "bodies/<sha256>.txt.gz", "sha256": …, "bytes": …}`;
 // - an evidence file is named by the hash of its content, so identical evidence is written once;
 // - a file larger than GZIP_MIN is written gzip'd (`.gz`): readers go through readEvidenceText().
 import { createHash } from 'node:crypto';
@@ -38,9 +38,9 @@ function writeOnce(file: string, data: string | Buffer): void {
   renameSync(tmp, file);
 }
 
-/** Stores `text` content-addressed under `dir`, gzip'd past GZIP_MIN; returns the file name. */
-function store(dir: string, stem: string, ext: string, text: string): string {
-  const gz = Buffer.byteLength(text) > GZIP_MIN;
+/** Stores `text` content-addressed under `dir`, gzip'd past `gzipMin`; returns the file name. */
+function store(dir: string, stem: string, ext: string, text: string, gzipMin = GZIP_MIN): string {
+  const gz = Buffer.byteLength(text) > gzipMin;
   const name = `${stem}${ext}${gz ? '.gz' : ''}`;
   writeOnce(join(dir, name), gz ? gzipSync(text, { level: 9 }) : text);
   return name;
@@ -49,7 +49,7 @@ function store(dir: string, stem: string, ext: string, text: string): string {
 function outline(body: string | undefined, bodiesDir: string): string | BodyRef | undefined {
   if (body === undefined || body.length <= BODY_INLINE_MAX) return body;
   const hash = sha256(body);
-  return { $ref: `bodies/${store(bodiesDir, hash, '.txt', body)}`, sha256: hash, bytes: Buffer.byteLength(body) };
+  return { $ref: `bodies/${store(bodiesDir, hash, '.txt', body, 0)}`, sha256: hash, bytes: Buffer.byteLength(body) };
 }
 
 /**

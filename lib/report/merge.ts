@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ExpectedGap, Matrix } from '../matrix/types.ts';
 import { mergeParts } from '../search/coverage.ts';
 import type { CheckRecord } from '../vitest/checks-reporter.ts';
+import { ALLURE_DIR, unpackAllureResults } from './allure-pack.ts';
 import { buildResults, type Results } from './results.ts';
 
 export class MergeError extends Error {
@@ -71,7 +72,8 @@ export function mergeShards(dirs: string[], outDir: string, matrix: Matrix, matr
 
   mkdirSync(outDir, { recursive: true });
   for (const s of shards) {
-    for (const sub of ['evidence', 'allure-results']) if (existsSync(join(s.dir, sub))) cpSync(join(s.dir, sub), join(outDir, sub), { recursive: true });
+    for (const sub of ['evidence', ALLURE_DIR]) if (existsSync(join(s.dir, sub))) cpSync(join(s.dir, sub), join(outDir, sub), { recursive: true });
+    unpackAllureResults(s.dir, outDir);
     const parts = join(s.dir, 'search-coverage.parts');
     if (existsSync(parts)) for (const f of readdirSync(parts)) cpSync(join(parts, f), join(outDir, 'search-coverage.parts', `shard${s.index}-${f}`));
   }

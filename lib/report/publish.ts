@@ -1,9 +1,10 @@
 // What follows a run (or a merge of shards) once results.json is written: failures.md in the run folder, the Markdown
-// summary for GitHub ($GITHUB_STEP_SUMMARY), a line in the history and the rebuilt dashboard, and — last, since it
-// covers every other file of the folder — the certificate.
+// summary for GitHub ($GITHUB_STEP_SUMMARY), the Allure results packed into one file, a line in the history and the
+// rebuilt dashboard, and — last, since it covers every other file of the folder — the certificate.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Matrix } from '../matrix/types.ts';
+import { packAllureResults } from './allure-pack.ts';
 import { writeCertificate } from './certificate.ts';
 import { failuresMarkdown, stepSummaryMarkdown } from './console.ts';
 import { buildDashboard } from './dashboard.ts';
@@ -27,6 +28,7 @@ export function publishRun(results: Results, runDir: string, matrix: Matrix, o: 
   writeFileSync(join(runDir, 'failures.md'), failuresMarkdown(results));
   const summaryFile = (o.env ?? process.env).GITHUB_STEP_SUMMARY;
   if (summaryFile) appendFileSync(summaryFile, stepSummaryMarkdown(results));
+  packAllureResults(runDir);
   if (o.historyFile) {
     addToHistory(o.historyFile, [historyEntry(results, matrix)]);
     const d = buildDashboard(o.historyFile, matrix, join(dirname(o.historyFile), 'dashboard'), [runDir, ...(o.runDirs ?? [])]);

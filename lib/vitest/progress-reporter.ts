@@ -55,6 +55,8 @@ export default class ProgressReporter implements Reporter {
 
   onTestModuleCollected(m: TestModule): void {
     this.uncollected--;
+    // A suite file with nothing to run here (DHP_SEARCH_TYPES left it no type) gets no line.
+    if (![...m.children.allTests()].length) return;
     const s = this.entry(m);
     this.moduleSuite.set(m.moduleId, s.suite);
     s.modules.add(m.moduleId);
@@ -71,10 +73,11 @@ export default class ProgressReporter implements Reporter {
   }
 
   onTestModuleEnd(m: TestModule): void {
-    const s = this.suites.get(this.moduleSuite.get(m.moduleId) ?? '') ?? this.entry(m);
-    s.ended.add(m.moduleId);
     const error = m.errors()[0];
     if (error) this.write(`  ✗ ${fileSuite(m.moduleId)}: the suite file failed: ${redactText(error.message.split('\n')[0]!)}`);
+    const s = this.suites.get(this.moduleSuite.get(m.moduleId) ?? '');
+    if (!s) return;
+    s.ended.add(m.moduleId);
     if ([...s.modules].every((id) => s.ended.has(id))) {
       s.finished = this.uncollected <= 0;
       this.print(s);
