@@ -13,7 +13,7 @@ import type { Exchange } from '../client/http.ts';
 import { redactText } from '../client/redact.ts';
 import type { Verdict } from '../verdicts.ts';
 
-export const BODY_INLINE_MAX = 4 * 1024;
+export const BODY_INLINE_MAX = 2 * 1024;
 export const GZIP_MIN = 32 * 1024;
 /** Allure gets the evidence inline (it cannot open .gz); past this it gets the head and a pointer to the file. */
 export const ATTACHMENT_MAX = 64 * 1024;
