@@ -1,6 +1,6 @@
 // The report commands: merge (shards → one run), history import, dashboard, verify (a certificate) and report (Allure).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,7 +9,7 @@ import { loadMatrix, PROJECT_ROOT } from '../lib/matrix/load.ts';
 import { ALLURE_DIR, ALLURE_PACK, unpackAllureResults } from '../lib/report/allure-pack.ts';
 import { formatSummary } from '../lib/report/console.ts';
 import { buildDashboard } from '../lib/report/dashboard.ts';
-import { HistoryError, importRuns } from '../lib/report/history.ts';
+import { HistoryError, importRuns, runFolders } from '../lib/report/history.ts';
 import { MergeError, mergeShards } from '../lib/report/merge.ts';
 import { publishRun } from '../lib/report/publish.ts';
 import { EXIT } from '../lib/report/results.ts';
@@ -53,8 +53,9 @@ export function historyCommand(args: string[]): number {
   if (!positionals.length) throw new ConfigError('history import needs run folders (or folders holding them, e.g. downloaded artifacts)');
   const file = resolve(values.history ?? DEFAULT_HISTORY);
   const { matrix } = loadMatrix();
-  const { imported, total } = asUsage(() => importRuns(file, positionals.map((p) => resolve(p)), matrix));
-  const d = buildDashboard(file, matrix, join(dirname(file), 'dashboard'), [...positionals.map((p) => resolve(p)), join(REPORTS, 'runs')]);
+  const dirs = asUsage(() => positionals.flatMap((p) => runFolders(resolve(p))));
+  const { imported, total } = importRuns(file, dirs, matrix);
+  const d = buildDashboard(file, matrix, join(dirname(file), 'dashboard'), [...dirs, join(REPORTS, 'runs')]);
   console.log(`imported ${imported.length} runs into ${file} (${total} in all); dashboard ${d.index}`);
   return EXIT.conformant;
 }
@@ -64,7 +65,8 @@ export function dashboardCommand(args: string[]): number {
   const file = resolve(values.history ?? DEFAULT_HISTORY);
   if (!existsSync(file)) throw new ConfigError(`no history at ${file}: run the suites first, or \`dhp-conformance history import <dir>\``);
   const out = resolve(values.out ?? join(dirname(file), 'dashboard'));
-  const d = asUsage(() => buildDashboard(file, loadMatrix().matrix, out, [...positionals.map((p) => resolve(p)), join(REPORTS, 'runs')]));
+  const dirs = asUsage(() => positionals.flatMap((p) => runFolders(resolve(p))));
+  const d = asUsage(() => buildDashboard(file, loadMatrix().matrix, out, [...dirs, join(REPORTS, 'runs')]));
   console.log(`dashboard: ${d.index} (${d.targets} targets, ${(d.bytes / 1024).toFixed(0)} KiB); ${d.availability}`);
   return EXIT.conformant;
 }
@@ -99,6 +101,15 @@ export function reportCommand(args: string[]): number {
   const r = spawnSync(process.execPath, [cli, 'generate', results, '--config', join(PROJECT_ROOT, 'allurerc.mjs'), '--output', out, '--report-name', `dhp-conformance ${name}`], { stdio: 'inherit', cwd: PROJECT_ROOT });
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   if (r.status !== 0) return EXIT.failures;
-  console.log(`allure report: ${join(out, 'index.html')} (one file)`);
+  // Allure's page loads Google Analytics when opened (hard-wired in its template): a conformance report of a vendor's
+  // server opens offline and tells no one.
+  const index = join(out, 'index.html');
+  writeFileSync(index, withoutAnalytics(readFileSync(index, 'utf8')));
+  console.log(`allure report: ${index} (one file)`);
   return EXIT.conformant;
+}
+
+/** The report page without the analytics scripts Allure's template adds (the loader and its gtag configuration). */
+export function withoutAnalytics(html: string): string {
+  return html.replace(/<script async src="https:\/\/www\.googletagmanager\.com\/[^"]*"><\/script>\s*<script>[\s\S]*?gtag\('config'[\s\S]*?<\/script>/g, '');
 }

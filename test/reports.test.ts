@@ -172,6 +172,22 @@ describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () 
     expect(filesUnder(join(r.outDir, 'evidence')).filter((f) => f.endsWith('.json') || f.endsWith('.json.gz')).length).toBeLessThanOrEqual(checks.filter((c) => c.verdict !== 'pass').length);
   });
 
+  test('npm run report: the Allure report as one HTML file that opens offline, with capability, suite, severity and evidence', async () => {
+    const [, playground] = await rollout;
+    const out = mkdtempSync(join(tmpdir(), 'dhp-allure-report-'));
+    const r = cli(['report', playground!.outDir, '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).not.toMatch(/googletagmanager|<script[^>]+src="http/);
+    // The single file carries the report's data files inline, base64.
+    const data = [...html.matchAll(/d\("(data\/[^"]+)","([A-Za-z0-9+/=]+)"\)/g)].map(([, path, b64]) => [path!, Buffer.from(b64!, 'base64').toString('utf8')] as const);
+    const results = data.filter(([p]) => p.startsWith('data/test-results/')).map(([, t]) => JSON.parse(t) as { labels: { name: string; value: string }[] });
+    const gap = results.find((t) => t.labels.some((l) => l.name === 'capability' && l.value === 'endpoint:AuditEvent'))!;
+    expect(gap.labels).toEqual(expect.arrayContaining([{ name: 'epic', value: 'availability' }, { name: 'severity', value: 'critical' }]));
+    expect(data.filter(([p]) => p.startsWith('data/attachments/')).map(([, t]) => t).join('\n')).toContain('"capability": "endpoint:AuditEvent"');
+    expect(findLeaks(data.map(([p, t]) => [p, t]), [['the planted client secret', PLANTED]])).toEqual([]);
+  });
+
   test('the planted client secret, tokens and codes appear in no file any of it wrote, nor on the console', async () => {
     const runs = [...(await rollout), ...(await shards), await failing, await merge()];
     const texts: [string, string][] = runs.flatMap((r) => [['stdout', r.stdout], ['stderr', r.stderr], ...filesUnder(r.outDir).filter((f) => !f.endsWith('.png')).map((f): [string, string] => [f, readableText(f)])]);

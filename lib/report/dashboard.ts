@@ -6,19 +6,23 @@ import type { Matrix } from '../matrix/types.ts';
 import { availabilityMarkdown, pageAsOf, readPageRows } from './availability.ts';
 import { dashboardModel, type LatestRun } from './dashboard-model.ts';
 import { renderDashboard } from './dashboard-html.ts';
-import { readHistory, runFolders } from './history.ts';
+import { readHistory } from './history.ts';
 import type { Results } from './results.ts';
 
 export interface DashboardBuild { index: string; availability: string; targets: number; bytes: number }
 
-/** `runDirs`: folders (or folders of folders) where the targets' latest runs may be found. */
+/**
+ * `runDirs`: run folders, or folders holding run folders named by run id (reports/runs), where the targets' latest
+ * runs may be found; only those are read.
+ */
 export function buildDashboard(historyFile: string, matrix: Matrix, outDir: string, runDirs: string[]): DashboardBuild {
   const history = readHistory(historyFile);
-  const latestIds = new Set([...new Map(history.map((e) => [e.target, e.runId])).values()]);
+  const latestIds = [...new Set(new Map(history.map((e) => [e.target, e.runId])).values())];
   const found = new Map<string, string>();
-  for (const d of runDirs.filter((x) => existsSync(x)).flatMap((x) => runFolders(x))) {
-    const r = JSON.parse(readFileSync(join(d, 'results.json'), 'utf8')) as Results;
-    if (latestIds.has(r.runId) && !found.has(r.runId)) found.set(r.runId, d);
+  const candidates = runDirs.flatMap((d) => [d, ...latestIds.map((id) => join(d, id))]).filter((d) => existsSync(join(d, 'results.json')));
+  for (const d of candidates) {
+    const { runId } = JSON.parse(readFileSync(join(d, 'results.json'), 'utf8')) as Pick<Results, 'runId'>;
+    if (latestIds.includes(runId) && !found.has(runId)) found.set(runId, d);
   }
   rmSync(join(outDir, 'runs'), { recursive: true, force: true });
   const latest = new Map<string, LatestRun>();
