@@ -23,7 +23,7 @@ const history = join(root, 'rollout', 'history.jsonl');
 const failingHistory = join(root, 'failing', 'history.jsonl');
 const stepSummary = join(root, 'step-summary.md');
 const SUITES = ['--suite', 'availability,search'];
-const env = { DHP_SEARCH_TYPES: 'Condition', DHP_CLIENT_SECRET: PLANTED };
+const env = { DHP_SEARCH_TYPES: 'Specimen', DHP_CLIENT_SECRET: PLANTED };
 
 const timed = async (label: string, args: string[], e: NodeJS.ProcessEnv) => {
   const t0 = Date.now();

@@ -102,7 +102,7 @@ ${protocol}
 
 const CSS = `
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f23;background:#fafbfc}
-header{background:#0b3d5c;color:#fff;padding:12px 20px;position:sticky;top:0;z-index:2}
+header{background:#0b3d5c;color:#fff;padding:12px 20px}
 header h1{font-size:18px;margin:0 0 6px} header a{color:#cfe8ff} header label{margin-right:14px}
 main{padding:8px 20px 40px} section.target{border-top:3px solid #0b3d5c;margin-top:18px}
 h2{font-size:18px} h3{font-size:15px;margin:18px 0 6px} h4{font-size:13px;margin:10px 0 4px}
@@ -113,11 +113,11 @@ h2{font-size:18px} h3{font-size:15px;margin:18px 0 6px} h4{font-size:13px;margin
 ${VERDICTS.map((v) => `.v-${v}{background:${VERDICT_COLOURS[v]}}`).join('')}
 .row{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start} .gridwrap{flex:0 0 auto}
 table{border-collapse:collapse} th{text-align:left;font-weight:600}
-.grid th,.grid td{padding:1px 3px;font-size:12px} .grid thead th{position:sticky;top:58px;background:#fafbfc}
+.grid th,.grid td{padding:1px 3px;font-size:12px} .grid thead th{position:sticky;top:0;background:#fafbfc}
 .cell{display:block;min-width:44px;height:18px;border-radius:3px;color:#fff;text-align:center;text-decoration:none;font-size:11px;line-height:18px}
 .chip{display:inline-flex;align-items:center;gap:3px;margin:1px 8px 1px 0} .chip .cell{min-width:14px;width:14px;height:14px}
 .dim{opacity:.12} tr.hidden{display:none}
-.detail{flex:1;min-width:320px;max-width:640px;background:#fff;border:1px solid #d1d5da;border-radius:4px;padding:8px 12px;position:sticky;top:70px;max-height:80vh;overflow:auto}
+.detail{flex:1;min-width:320px;max-width:640px;background:#fff;border:1px solid #d1d5da;border-radius:4px;padding:8px 12px;position:sticky;top:8px;max-height:92vh;overflow:auto}
 .detail li{margin:4px 0} .detail .reason{white-space:pre-wrap;font-size:12px;color:#24292e}
 .tag{color:#fff;border-radius:3px;padding:0 4px;font-size:11px}
 .timeline td,.timeline th,.availability td,.availability th{border-bottom:1px solid #e1e4e8;padding:3px 8px;vertical-align:top}
