@@ -22,7 +22,7 @@ commands:
               --certify             write a vendor certificate (always with --target vendor; refused for a target with gaps)
               --verbose             stack traces and vitest's own reporter (DHP_VERBOSE=1 too)
               --history <file>      append the run here and rebuild the dashboard beside it (default reports/history.jsonl;
-                                    none with --out unless given)
+                                    none with --out or --shard unless given)
   serve     start the reference server alone (--port, --profile, --fault, --latency, --db)
   matrix    regenerate capabilities.json; --check <base-url> prints the drift against a live /metadata
   cleanup   delete what crashed runs left behind: --target <name|url> [--run-id <id>]

@@ -39,7 +39,7 @@ export interface RunOptions {
   verbose?: boolean;
   /** Write the vendor certificate (always for --target vendor); refused for a target with expected gaps. */
   certify?: boolean;
-  /** The history to append to (default reports/history.jsonl; none with --out unless given). */
+  /** The history to append to (default reports/history.jsonl; none with --out or --shard unless given). */
   history?: string;
 }
 
@@ -140,7 +140,8 @@ export async function run(o: RunOptions): Promise<number> {
     });
     writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     const wrote = publishRun(results, runDir, matrix, {
-      historyFile: o.history ?? (o.outDir ? undefined : join(PROJECT_ROOT, 'reports', 'history.jsonl')),
+      // A shard is part of a run: its merge goes into the history, not the shard.
+      historyFile: o.history ?? (o.outDir || o.shard ? undefined : join(PROJECT_ROOT, 'reports', 'history.jsonl')),
       runDirs: [join(PROJECT_ROOT, 'reports', 'runs')], certify, allSuites: SUITES,
     });
     if (!o.outDir) publishLatest(runDir);
