@@ -5,6 +5,7 @@
 import { readSpecJson } from '../spec/files.ts';
 import type { Matrix } from '../matrix/types.ts';
 import type { Verdict } from '../verdicts.ts';
+import { mdCell } from './text.ts';
 
 export interface PageRow { id: string; capability: string; playground?: string; workaround?: string }
 
@@ -79,8 +80,6 @@ export function measureRows(rows: AvailabilityRow[], runs: { runId: string; star
     };
   });
 }
-
-const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** availability.md: the page's table with the measured column. */
 export function availabilityMarkdown(target: string, rows: MeasuredRow[], asOf: string): string {

@@ -7,12 +7,12 @@
 // Certifying means "against the profile as written": a target with expected gaps cannot be certified (the CLI refuses
 // --certify for it), and a run that did not cover the whole profile (some suites, some search types, one shard) gets
 // the verdict `partial`, never `certified`.
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { redactUrl } from '../client/redact.ts';
 import type { Verdict } from '../verdicts.ts';
 import type { Results } from './results.ts';
+import { escapeHtml, sha256 } from './text.ts';
 
 export const CERTIFICATE_SCHEMA = 1;
 export const CERTIFICATE_FILES = ['certificate.json', 'certificate.md', 'certificate.html'] as const;
@@ -46,8 +46,6 @@ export interface Certificate {
 
 /** What i8's server facts put in results.json (read when present; older results have none). */
 interface ServerFactsField { server?: { fhirVersion?: string; software?: { name?: string; version?: string } } }
-
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** JSON with keys sorted at every level: the same certificate always hashes the same. */
 export function canonicalJson(v: unknown): string {
@@ -107,7 +105,7 @@ export function buildCertificate(dir: string, r: Results, allSuites: readonly st
   return { ...body, certificateSha256: sha256(canonicalJson(body)) };
 }
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const esc = escapeHtml;
 const software = (c: Certificate) => c.target.software ? `${c.target.software.name ?? '?'} ${c.target.software.version ?? ''}`.trim() : 'not recorded';
 const facts = (c: Certificate): [string, string][] => [
   ['verdict', `${c.verdict.toUpperCase()} — ${c.because}`],

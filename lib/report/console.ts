@@ -3,6 +3,7 @@
 // pointer to the files that hold everything. A run against a server with a thousand failures stays readable.
 import { isAbsolute, join, relative } from 'node:path';
 import type { CapabilityResult, Results } from './results.ts';
+import { mdCell } from './text.ts';
 
 /** Capabilities listed one per line in the console (all of them go to failures.md). */
 export const MAX_CONSOLE_ITEMS = 40;
@@ -132,8 +133,6 @@ export function formatSummary(r: Results, runDir: string, extraFiles: [string, s
   }
   return out;
 }
-
-const mdCell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** Every failing capability, grouped by root cause (failures.md in the run folder; the console shows the head). */
 export function failuresMarkdown(r: Results): string {

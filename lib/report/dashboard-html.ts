@@ -3,6 +3,7 @@
 // filters (suite, verdict) and fills the detail panel of the cell a link points at (#<target>/<cell>).
 import { VERDICTS, type Verdict } from '../verdicts.ts';
 import type { Cell, DashboardModel, GapRow, RunPoint, TargetModel } from './dashboard-model.ts';
+import { escapeHtml } from './text.ts';
 
 export const VERDICT_COLOURS: Record<Verdict, string> = {
   pass: '#2e8540', fail: '#d83933', error: '#8b1a8b', blocked: '#e07b00', 'expected-gap': '#e5b700', 'gap-closed': '#1f78b4', 'not-run': '#b0b7bf',
@@ -13,7 +14,7 @@ const VERDICT_MEANING: Record<Verdict, string> = {
   'gap-closed': 'a known gap that no longer reproduces', 'not-run': 'not judged in this run (with the reason)',
 };
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const esc = escapeHtml;
 const day = (iso: string) => iso.slice(0, 10);
 const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 

@@ -5,13 +5,13 @@
 //   points at it, gzip'd: `"body": {"$ref": "bodies/<sha256>.txt.gz", "sha256": …, "bytes": …}`;
 // - an evidence file is named by the hash of its content, so identical evidence is written once;
 // - a file larger than GZIP_MIN is written gzip'd (`.gz`): readers go through readEvidenceText().
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Exchange } from '../client/http.ts';
 import { redactText } from '../client/redact.ts';
 import type { Verdict } from '../verdicts.ts';
+import { sha256 } from './text.ts';
 
 export const BODY_INLINE_MAX = 2 * 1024;
 export const GZIP_MIN = 32 * 1024;
@@ -26,8 +26,6 @@ export interface EvidenceRecord {
 }
 
 export interface BodyRef { $ref: string; sha256: string; bytes: number }
-
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** Writes `data` to `file` unless it is there already (content-addressed), atomically: parallel workers share the folder. */
 function writeOnce(file: string, data: string | Buffer): void {
