@@ -162,6 +162,8 @@ describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () 
     expect(lines.length).toBeLessThan(2000);
     expect(lines.filter((l) => l.includes('✗')).length).toBeLessThanOrEqual(MAX_CONSOLE_ITEMS);
     expect(r.stdout).not.toMatch(/\n\s+at .*\.ts:\d+/);
+    expect(r.stdout).toMatch(/\n {2}search +\d+\/\d+ checks +\d+ failing so far +running \d+ s\n/);
+    expect(r.stdout).toMatch(/\n {2}search +(\d+)\/\1 checks +\d+ failing +done \d+ s\n/);
     expect(r.stdout).toMatch(/● fail: wrong: the search filtered, incorrectly \[system\|code\] — \d+ capabilities/);
     expect(r.stdout).toMatch(/● fail: wrong: the search filtered, incorrectly \[gt\] — \d+ capabilities/);
     const md = readFileSync(join(r.outDir, 'failures.md'), 'utf8');
