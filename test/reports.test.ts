@@ -67,6 +67,20 @@ describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () 
     expect(md).toMatch(/\| AV1 \| endpoints \| not yet enabled \| \*\*live \(4 of 4 measured\)\*\* \|.*\| \d{4}-\d\d-\d\d \(was gap \(4 of 4 measured\)\) \|/);
   });
 
+  test('history import rebuilds the same history from the run folders (as downloaded artifacts nest them); dashboard rebuilds the page', async () => {
+    const runs = await rollout;
+    const downloads = mkdtempSync(join(tmpdir(), 'dhp-artifacts-'));
+    runs.forEach((r, i) => cpSync(r.outDir, join(downloads, `nightly-${i}`, 'reports', 'latest'), { recursive: true }));
+    const rebuilt = join(mkdtempSync(join(tmpdir(), 'dhp-history-')), 'history.jsonl');
+    const imported = cli(['history', 'import', downloads, '--history', rebuilt]);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/imported 3 runs/);
+    expect(readHistory(rebuilt)).toEqual(readHistory(history));
+    const again = cli(['dashboard', '--history', rebuilt, downloads]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(join(dirname(rebuilt), 'dashboard', 'index.html'), 'utf8')).toMatch(/opened \d{4}-\d\d-\d\d → closed/);
+  });
+
   test.skipIf(!!chromiumMissing)('the dashboard renders in Chromium from disk, with no network: grid, timeline, availability table, cell details with reason and evidence', async () => {
     const [, , third] = await rollout;
     const bad = await failing;
