@@ -45,14 +45,15 @@ function gapsOf(shards: Shard[]): ExpectedGap[] {
 
 /** JUnit: every shard's <testsuite> elements under one <testsuites> with the totals added up. */
 export function mergeJunit(xmls: string[]): string {
-  const total = { tests: 0, failures: 0, errors: 0, time: 0 };
+  const total = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
   const suites: string[] = [];
   for (const xml of xmls) {
     const root = /<testsuites\b([^>]*)>/.exec(xml)?.[1] ?? '';
     for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += Number(new RegExp(`\\b${k}="([^"]*)"`).exec(root)?.[1] ?? 0);
     suites.push(...(xml.match(/<testsuite\b[\s\S]*?<\/testsuite>/g) ?? []));
   }
-  return `<?xml version="1.0" encoding="UTF-8" ?>\n<testsuites name="vitest tests" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" time="${total.time}">\n    ${suites.join('\n    ')}\n</testsuites>\n`;
+  const name = /<testsuites\b[^>]*\bname="([^"]*)"/.exec(xmls[0] ?? '')?.[1] ?? 'dhp-conformance';
+  return `<?xml version="1.0" encoding="UTF-8" ?>\n<testsuites name="${name}" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}" skipped="${total.skipped}" time="${Number(total.time.toFixed(3))}">\n    ${suites.join('\n    ')}\n</testsuites>\n`;
 }
 
 export function mergeShards(dirs: string[], outDir: string, matrix: Matrix, matrixSha256: string): Results {
