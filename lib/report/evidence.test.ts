@@ -27,6 +27,10 @@ describe('evidence on disk', () => {
     expect(ref).toMatchObject({ $ref: expect.stringMatching(/^bodies\/[0-9a-f]{64}\.txt\.gz$/), bytes: metadata.length });
     expect(readEvidenceText(join(dir, 'evidence', ref.$ref))).toBe(metadata);
     expect(first.exchanges[1].response.body).toBe('{"resourceType":"Bundle"}');
+    // Allure cannot follow the reference: it gets the body inline, cut, and where the whole one is.
+    const attached = JSON.parse(a.attachment);
+    expect(attached.evidence).toBe(a.path);
+    expect(attached.exchanges[0].response.body).toMatch(/^\{"resourceType":"CapabilityStatement".*… \(\d+ characters: the whole body is in evidence\/.*\.json\)$/s);
   });
 
   test('identical evidence is written once; a small body stays inline', () => {
@@ -43,6 +47,7 @@ describe('evidence on disk', () => {
     expect(path).toMatch(/\.json\.gz$/);
     expect(JSON.parse(readEvidenceText(join(dir, path))).exchanges).toHaveLength(40);
     expect(attachment).toMatch(/cut at \d+ characters: the whole evidence is evidence\/.*\.json\.gz/);
+    expect(attachment.length).toBeLessThan(70 * 1024);
   });
 
   test('a registered secret is scrubbed before anything is hashed or written, bodies included', () => {

@@ -4,7 +4,8 @@
 // - a body longer than BODY_INLINE_MAX is stored once, named by its sha256, under evidence/bodies/ and the exchange
 //   points at it, gzip'd: `"body": {"$ref": "bodies/<sha256>.txt.gz", "sha256": …, "bytes": …}`;
 // - an evidence file is named by the hash of its content, so identical evidence is written once;
-// - a file larger than GZIP_MIN is written gzip'd (`.gz`): readers go through readEvidenceText().
+// - a file larger than GZIP_MIN is written gzip'd (`.gz`): readers go through readEvidenceText();
+// - Allure gets the same exchanges with the bodies inline, cut (it cannot follow a reference).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -15,8 +16,12 @@ import { sha256 } from './text.ts';
 
 export const BODY_INLINE_MAX = 2 * 1024;
 export const GZIP_MIN = 32 * 1024;
-/** Allure gets the evidence inline (it cannot open .gz); past this it gets the head and a pointer to the file. */
+/**
+ * Allure gets the evidence inline (it cannot follow a $ref to a .gz): each body cut at ATTACHMENT_BODY_MAX, the whole
+ * cut at ATTACHMENT_MAX, with a pointer to the evidence file.
+ */
 export const ATTACHMENT_MAX = 64 * 1024;
+export const ATTACHMENT_BODY_MAX = 4 * 1024;
 
 export interface EvidenceRecord {
   capability: string;
@@ -65,8 +70,12 @@ export function writeEvidence(runDir: string, record: EvidenceRecord): { path: s
   const text = JSON.stringify({ ...redacted, exchanges }, null, 2);
   const stem = `${record.capability.replace(/[^A-Za-z0-9_.-]+/g, '_')}--${sha256(text).slice(0, 12)}`;
   const path = `evidence/${store(dir, stem, '.json', text)}`;
-  const attachment = text.length <= ATTACHMENT_MAX ? text
-    : `${text.slice(0, ATTACHMENT_MAX)}\n… cut at ${ATTACHMENT_MAX} characters: the whole evidence is ${path} in the run folder`;
+  const cut = (body: string | undefined) => body && body.length > ATTACHMENT_BODY_MAX ? `${body.slice(0, ATTACHMENT_BODY_MAX)}… (${body.length} characters: the whole body is in ${path})` : body;
+  const inline = JSON.stringify({ ...redacted, evidence: path, exchanges: redacted.exchanges.map((e) => ({
+    ...e, request: { ...e.request, body: cut(e.request.body) }, ...(e.response && { response: { ...e.response, body: cut(e.response.body) } }),
+  })) }, null, 2);
+  const attachment = inline.length <= ATTACHMENT_MAX ? inline
+    : `${inline.slice(0, ATTACHMENT_MAX)}\n… cut at ${ATTACHMENT_MAX} characters: the whole evidence is ${path} in the run folder`;
   return { path, attachment };
 }
 
