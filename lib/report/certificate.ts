@@ -122,10 +122,20 @@ const facts = (c: Certificate): [string, string][] => [
   ['certificate sha256', c.certificateSha256],
 ];
 const counts = (c: Certificate) => Object.entries(c.summary).filter(([, n]) => n).map(([v, n]) => `${n} ${v}`).join(', ');
+/** Per suite: verdict → count, in the certificate's capability order. */
+function bySuite(c: Certificate): [string, string][] {
+  const out = new Map<string, Map<string, number>>();
+  for (const x of c.capabilities) {
+    const m = out.get(x.suite) ?? out.set(x.suite, new Map()).get(x.suite)!;
+    m.set(x.verdict, (m.get(x.verdict) ?? 0) + 1);
+  }
+  return [...out].map(([suite, m]) => [suite, [...m].map(([v, n]) => `${n} ${v}`).join(', ')]);
+}
 
 export function certificateMarkdown(c: Certificate): string {
   const lines = ['# DHP conformance certificate', '', '| | |', '|---|---|', ...facts(c).map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`), '',
-    `Capabilities: ${counts(c)}.`, '', 'Verify: `dhp-conformance verify <this folder>` (every file\'s sha256, this certificate and its renderings).', '',
+    `Capabilities: ${counts(c)}.`, '', '| suite | capabilities |', '|---|---|', ...bySuite(c).map(([suite, n]) => `| ${suite} | ${n} |`), '',
+    'Verify: `dhp-conformance verify <this folder>` (every file\'s sha256, this certificate and its renderings).', '',
     '## Capabilities', '', '| capability | tier | suite | verdict |', '|---|---|---|---|',
     ...c.capabilities.map((x) => `| \`${x.id}\` | ${x.tier} | ${x.suite} | ${x.verdict} |`), ''];
   return lines.join('\n');
@@ -142,7 +152,7 @@ body{font:11pt/1.35 Georgia,"Times New Roman",serif;color:#111;max-width:180mm;m
 h1{font-size:20pt;margin:0 0 4mm} h2{font-size:13pt;margin:8mm 0 2mm;break-after:avoid}
 .verdict{display:inline-block;border:2px solid ${colour};color:${colour};padding:1mm 4mm;font:bold 14pt system-ui,sans-serif;letter-spacing:.05em}
 table{border-collapse:collapse;width:100%} th,td{text-align:left;vertical-align:top;padding:1mm 2mm;border-bottom:.2mm solid #bbb}
-.facts th{width:38mm;white-space:nowrap} .facts td{word-break:break-all}
+.facts th{width:38mm;white-space:nowrap} .facts td{overflow-wrap:anywhere}
 .caps{font:8pt/1.2 ui-monospace,Menlo,Consolas,monospace} .caps thead{display:table-header-group} .caps tr{break-inside:avoid}
 .v-pass{color:#2e8540}.v-fail,.v-error{color:#d83933;font-weight:bold}.v-blocked,.v-expected-gap{color:#e07b00}.v-not-run{color:#666}
 footer{margin-top:6mm;font-size:9pt;color:#444}
@@ -152,6 +162,7 @@ footer{margin-top:6mm;font-size:9pt;color:#444}
 <p><span class="verdict">${esc(c.verdict.toUpperCase())}</span></p>
 <table class="facts">${facts(c).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
 <p>Capabilities: ${esc(counts(c))}.</p>
+<table class="facts">${bySuite(c).map(([suite, n]) => `<tr><th>${esc(suite)}</th><td>${esc(n)}</td></tr>`).join('')}</table>
 <h2>Capabilities</h2>
 <table class="caps"><thead><tr><th>capability</th><th>tier</th><th>suite</th><th>verdict</th></tr></thead><tbody>
 ${c.capabilities.map((x) => `<tr><td>${esc(x.id)}</td><td>${esc(x.tier)}</td><td>${esc(x.suite)}</td><td class="v-${esc(x.verdict)}">${esc(x.verdict)}</td></tr>`).join('\n')}
