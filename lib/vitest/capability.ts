@@ -103,6 +103,8 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
   });
 }
 
+const VERDICT_STACK = (name: string) => `${name} (the server's verdict, not a harness error: --verbose keeps the stack)`;
+
 /**
  * vitest writes a thrown error's message and stack raw into JUnit, Allure and the console: scrub both first. The stack
  * of a verdict (a check failure, a transport error) shows only the harness's own frames: it is dropped unless --verbose.
@@ -110,7 +112,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
 function scrubbed(e: unknown): unknown {
   if (e instanceof Error) {
     e.message = redactText(e.message);
-    if (e.stack) e.stack = (e instanceof CheckFailure || e instanceof TransportError) && !process.env.DHP_VERBOSE ? `${e.name}: ${e.message}` : redactText(e.stack);
+    if (e.stack) e.stack = (e instanceof CheckFailure || e instanceof TransportError) && !process.env.DHP_VERBOSE ? VERDICT_STACK(e.name) : redactText(e.stack);
   }
   return e;
 }
