@@ -32,21 +32,25 @@ const timed = async (label: string, args: string[], e: NodeJS.ProcessEnv) => {
   return r;
 };
 
-// Started at once and awaited where needed: the three rollout runs in order (the history is in run order), the shards
-// and the failing server beside them.
-const rollout = (async () => {
+/** Started by the first test that needs it, shared by the others (the tests run concurrently). */
+const once = <T>(f: () => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f());
+};
+
+// The three rollout runs in order (the history is in run order); the shards and the failing server beside them.
+const rollout = once(async () => {
   const out: CliRun[] = [];
   for (const [profile, extra] of [['conformant', []], ['playground', []], ['conformant', ['--certify']]] as const) {
     out.push(await timed(`rollout ${profile}`, ['run', '--profile', profile, ...SUITES, '--history', history, ...extra], env));
   }
   return out;
-})();
-const shards = Promise.all([1, 2].map((i) => timed(`shard ${i}/2`, ['run', '--profile', 'conformant', ...SUITES, '--shard', `${i}/2`], env)));
-const failing = timed('failing server', ['run', '--profile', 'conformant', '--suite', 'search', '--fault', 'date-boundary', '--fault', 'token-system-ignored', '--history', failingHistory], {
-  DHP_SEARCH_TYPES: 'AllergyIntolerance,Encounter,MedicationRequest,Questionnaire,Condition', DHP_CLIENT_SECRET: PLANTED, GITHUB_STEP_SUMMARY: stepSummary,
 });
-let merged: Promise<CliRun> | undefined;
-const merge = () => (merged ??= shards.then(([a, b]) => timed('merge', ['merge', a!.outDir, b!.outDir], {})));
+const shards = once(() => Promise.all([1, 2].map((i) => timed(`shard ${i}/2`, ['run', '--profile', 'conformant', ...SUITES, '--shard', `${i}/2`], env))));
+const failing = once(() => timed('failing server', ['run', '--profile', 'conformant', '--suite', 'search', '--fault', 'date-boundary', '--fault', 'token-system-ignored', '--history', failingHistory], {
+  DHP_SEARCH_TYPES: 'AllergyIntolerance,Encounter,MedicationRequest,Questionnaire,Condition', DHP_CLIENT_SECRET: PLANTED, GITHUB_STEP_SUMMARY: stepSummary,
+}));
+const merge = once(() => shards().then(([a, b]) => timed('merge', ['merge', a!.outDir, b!.outDir], {})));
 
 /** A command that takes no --out (runCli adds one). */
 const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'cli', 'main.ts'), ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 });
@@ -56,7 +60,7 @@ const bytesUnder = (dir: string) => filesUnder(dir).reduce((n, f) => n + statSyn
 // Under load (2 cores shared) a run can take a minute or more: the tests wait for theirs.
 describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () => {
   test('three runs (conformant, playground, conformant) make a history and a dashboard in which the playground gaps open and close', async () => {
-    const runs = await rollout;
+    const runs = await rollout();
     for (const r of runs) expect(r.code, r.stdout + r.stderr).toBe(0);
     const h = readHistory(history);
     expect(h.map((e) => [e.profile, e.verdicts['expected-gap']?.length ?? 0])).toEqual([['conformant', 0], ['playground', 5], ['conformant', 0]]);
@@ -68,7 +72,7 @@ describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () 
   });
 
   test('history import rebuilds the same history from the run folders (as downloaded artifacts nest them); dashboard rebuilds the page', async () => {
-    const runs = await rollout;
+    const runs = await rollout();
     const downloads = mkdtempSync(join(tmpdir(), 'dhp-artifacts-'));
     runs.forEach((r, i) => cpSync(r.outDir, join(downloads, `nightly-${i}`, 'reports', 'latest'), { recursive: true }));
     const rebuilt = join(mkdtempSync(join(tmpdir(), 'dhp-history-')), 'history.jsonl');
@@ -81,9 +85,9 @@ describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () 
     expect(readFileSync(join(dirname(rebuilt), 'dashboard', 'index.html'), 'utf8')).toMatch(/opened \d{4}-\d\d-\d\d → closed/);
   });
 
-  test.skipIf(!!chromiumMissing)('the dashboard renders in Chromium from disk, with no network: grid, timeline, availability table, cell details with reason and evidence', async () => {
-    const [, , third] = await rollout;
-    const bad = await failing;
+  test.skipIf(!!chromiumMissing)(`the dashboard renders in Chromium from disk, with no network: grid, timeline, availability table, cell details with reason and evidence${chromiumMissing ? ` — SKIPPED: ${chromiumMissing}` : ''}`, async () => {
+    const [, , third] = await rollout();
+    const bad = await failing();
     await withChromium(async (ctx, network) => {
       const page = await ctx.newPage();
       const errors: string[] = [];
@@ -116,8 +120,8 @@ describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () 
   });
 
   test('two shards merged give exactly the verdicts of the unsharded run with the same seed', async () => {
-    const [a, b] = await shards;
-    const [unsharded] = await rollout;
+    const [a, b] = await shards();
+    const [unsharded] = await rollout();
     const m = await merge();
     expect([a!.results!.seed, b!.results!.seed, m.results!.seed]).toEqual([unsharded!.results!.seed, unsharded!.results!.seed, unsharded!.results!.seed]);
     // Each shard ran part of it; together, all of it.
@@ -133,7 +137,7 @@ describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () 
   });
 
   test('the certificate verifies; a one-byte edit of any file in the folder fails verification', async () => {
-    const [, , certified] = await rollout;
+    const [, , certified] = await rollout();
     const dir = certified!.outDir;
     const cert = JSON.parse(readFileSync(join(dir, 'certificate.json'), 'utf8'));
     expect(cert).toMatchObject({ verdict: 'partial', seed: certified!.results!.seed, matrix: certified!.results!.matrix, harness: certified!.results!.harness });
@@ -165,7 +169,7 @@ describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () 
   });
 
   test('a server with hundreds of failing checks: under 2,000 console lines, one group per root cause, everything in failures.md, under 15 MB', async () => {
-    const r = await failing;
+    const r = await failing();
     const checks = JSON.parse(readFileSync(join(r.outDir, 'checks.json'), 'utf8')) as CheckRecord[];
     const failed = checks.filter((c) => c.verdict === 'fail');
     const lines = (r.stdout + r.stderr).split('\n');
@@ -189,7 +193,7 @@ describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () 
   });
 
   test('npm run report: the Allure report as one HTML file that opens offline, with capability, suite, severity and evidence', async () => {
-    const [, playground] = await rollout;
+    const [, playground] = await rollout();
     const out = mkdtempSync(join(tmpdir(), 'dhp-allure-report-'));
     const r = cli(['report', playground!.outDir, '--out', out]);
     expect(r.status, r.stderr).toBe(0);
@@ -205,7 +209,7 @@ describe.concurrent('reports for the three audiences', { timeout: 600_000 }, () 
   });
 
   test('the planted client secret, tokens and codes appear in no file any of it wrote, nor on the console', async () => {
-    const runs = [...(await rollout), ...(await shards), await failing, await merge()];
+    const runs = [...(await rollout()), ...(await shards()), await failing(), await merge()];
     const texts: [string, string][] = runs.flatMap((r) => [['stdout', r.stdout], ['stderr', r.stderr], ...filesUnder(r.outDir).filter((f) => !f.endsWith('.png')).map((f): [string, string] => [f, readableText(f)])]);
     for (const dir of [dirname(history), dirname(failingHistory)]) texts.push(...filesUnder(dir).map((f): [string, string] => [f, readableText(f)]));
     texts.push([stepSummary, readFileSync(stepSummary, 'utf8')]);
