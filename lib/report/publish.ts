@@ -26,13 +26,24 @@ export interface PublishOptions {
 export function publishRun(results: Results, runDir: string, matrix: Matrix, o: PublishOptions): [string, string][] {
   const wrote: [string, string][] = [];
   writeFileSync(join(runDir, 'failures.md'), failuresMarkdown(results));
+  // What is written outside the run folder must not change the run's verdict: a problem there is a warning.
+  const outside = (what: string, f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      console.warn(`warning: ${what} not written: ${(e as Error).message}`);
+    }
+  };
   const summaryFile = (o.env ?? process.env).GITHUB_STEP_SUMMARY;
-  if (summaryFile) appendFileSync(summaryFile, stepSummaryMarkdown(results));
+  if (summaryFile) outside(`the step summary ${summaryFile}`, () => appendFileSync(summaryFile, stepSummaryMarkdown(results)));
   packAllureResults(runDir);
-  if (o.historyFile) {
-    addToHistory(o.historyFile, [historyEntry(results, matrix)]);
-    const d = buildDashboard(o.historyFile, matrix, join(dirname(o.historyFile), 'dashboard'), [runDir, ...(o.runDirs ?? [])]);
-    wrote.push(['history', o.historyFile], ['dashboard', d.index]);
+  const historyFile = o.historyFile;
+  if (historyFile) {
+    outside(`the history ${historyFile} and its dashboard`, () => {
+      addToHistory(historyFile, [historyEntry(results, matrix)]);
+      const d = buildDashboard(historyFile, matrix, join(dirname(historyFile), 'dashboard'), [runDir, ...(o.runDirs ?? [])]);
+      wrote.push(['history', historyFile], ['dashboard', d.index]);
+    });
   }
   if (o.certify) {
     const c = writeCertificate(runDir, results, o.allSuites);
