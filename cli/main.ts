@@ -19,11 +19,20 @@ commands:
               --fault <name[=arg]>  embedded target only: switch on a reference-server fault (repeatable)
               --out <dir>           write the run here instead of reports/runs/<run-id>
               --seed <n>            the run seed (default: from the harness and matrix versions; DHP_SEED too)
+              --certify             write a vendor certificate (always with --target vendor; refused for a target with gaps)
+              --verbose             stack traces and vitest's own reporter (DHP_VERBOSE=1 too)
+              --history <file>      append the run here and rebuild the dashboard beside it (default reports/history.jsonl;
+                                    none with --out or --shard unless given)
   serve     start the reference server alone (--port, --profile, --fault, --latency, --db)
   matrix    regenerate capabilities.json; --check <base-url> prints the drift against a live /metadata
   cleanup   delete what crashed runs left behind: --target <name|url> [--run-id <id>]
   compare   <a/results.json> <b/results.json>: verdicts that flip between two runs (seeds), each with both seeds;
               --strict exits 1 when any verdict flips
+  merge     merge the run folders of one run's shards: merge <dir>… --out <dir> [--history <file>] [--certify]
+  history   history import <run-dir>… [--history <file>]: rebuild the history from run folders (downloaded artifacts)
+  dashboard rebuild the rollout dashboard from the history: [--history <file>] [--out <dir>] [<run-dir>…]
+  verify    verify <run-dir>: check a certificate against every file it covers
+  report    report [<run-dir>] [--out <dir>]: the Allure report of a run as one HTML file (default reports/latest)
 
 faults: ${FAULTS.map((f) => f.name).join(', ')}
 exit codes: 0 conformant, 1 failures or nothing verified, 2 usage/config error, 3 gap closed under --strict-gaps`;
@@ -41,12 +50,14 @@ async function main(argv: string[]): Promise<number> {
           target: { type: 'string' }, profile: { type: 'string' }, suite: { type: 'string', multiple: true },
           'strict-gaps': { type: 'boolean' }, shard: { type: 'string' }, fault: { type: 'string', multiple: true },
           out: { type: 'string' }, matrix: { type: 'string' }, seed: { type: 'string' },
+          verbose: { type: 'boolean' }, certify: { type: 'boolean' }, history: { type: 'string' },
         },
       });
       const { run } = await import('./run.ts');
       return run({
         target: values.target, profile: values.profile, suites: values.suite?.flatMap((s) => s.split(',')).filter(Boolean),
         strictGaps: values['strict-gaps'], shard: values.shard, faults: values.fault, outDir: values.out, matrixFile: values.matrix, seed: values.seed,
+        verbose: values.verbose, certify: values.certify, history: values.history,
       });
     }
     case 'serve': {
@@ -69,6 +80,11 @@ async function main(argv: string[]): Promise<number> {
       if (positionals.length !== 2) throw new ConfigError('compare takes two results.json files');
       const { compare } = await import('./compare.ts');
       return compare(positionals[0]!, positionals[1]!, !!values.strict);
+    }
+    case 'merge': case 'history': case 'dashboard': case 'verify': case 'report': {
+      const reports = await import('./reports.ts');
+      const commands = { merge: reports.mergeCommand, history: reports.historyCommand, dashboard: reports.dashboardCommand, verify: reports.verifyCommand, report: reports.reportCommand };
+      return commands[command](rest);
     }
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);

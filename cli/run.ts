@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
 import { plainContext } from '../lib/checks/context.ts';
 import { judgePrerequisites } from '../lib/checks/prerequisites.ts';
@@ -25,6 +25,8 @@ import type { PrerequisiteOutcome, RunContext } from '../lib/run/context.ts';
 import { writeJunit } from '../lib/report/junit.ts';
 import ChecksReporter, { type CheckRecord } from '../lib/vitest/checks-reporter.ts';
 import { runReporters } from '../lib/vitest/reporters.ts';
+import { formatSummary } from '../lib/report/console.ts';
+import { publishRun } from '../lib/report/publish.ts';
 import { mergeParts, readCoverage } from '../lib/search/coverage.ts';
 import { defaultSeed, parseSeed, seedSource } from '../lib/run/seed.ts';
 import type { Matrix } from '../lib/matrix/types.ts';
@@ -44,6 +46,12 @@ export interface RunOptions {
   matrixFile?: string;
   /** --seed; else DHP_SEED; else derived from the harness version and the matrix sha256. */
   seed?: string;
+  /** Stack traces and vitest's own reporter (DHP_VERBOSE too). */
+  verbose?: boolean;
+  /** Write the vendor certificate (always for --target vendor); refused for a target with expected gaps. */
+  certify?: boolean;
+  /** The history to append to (default reports/history.jsonl; none with --out or --shard unless given). */
+  history?: string;
 }
 
 function harnessInfo(): Results['harness'] {
@@ -86,6 +94,12 @@ export async function run(o: RunOptions): Promise<number> {
     throw new ConfigError((e as Error).message);
   }
 
+  // The vendor target has no gaps (unless a matrix of one's own gives it some: then it is certified only on request).
+  const certify = !!o.certify || (target.name === 'vendor' && !target.gaps.length);
+  if (certify && target.gaps.length) throw new ConfigError(`--certify judges a server against the profile as written: target "${target.name}"${target.profile ? ` (profile ${target.profile})` : ''} has ${target.gaps.length} expected gaps, so it cannot be certified`);
+  const verbose = !!o.verbose || !!process.env.DHP_VERBOSE;
+  if (verbose) process.env.DHP_VERBOSE = '1';
+
   const runId = newRunId(target.name === 'local' ? `local-${target.profile}` : target.name);
   const runDir = resolve(o.outDir ?? join(PROJECT_ROOT, 'reports', 'runs', runId));
   mkdirSync(runDir, { recursive: true });
@@ -125,10 +139,11 @@ export async function run(o: RunOptions): Promise<number> {
     process.env.DHP_RUN_DIR = runDir;
 
     console.log(`run ${runId}: target ${target.name} (${target.baseUrl})${target.readOnly ? ' read-only' : ''}, suites ${suites.join(', ')}, seed ${seed} (replay: --seed ${seed})`);
+    const suiteOf = new Map(matrix.capabilities.map((c) => [c.id, c.suite]));
     const vitest = await startVitest('test', suites.map((s) => `suites/${s}`), {
       root: PROJECT_ROOT, run: true, watch: false, project: ['conformance'],
       shard: o.shard, passWithNoTests: true,
-      reporters: [...runReporters(runDir), new ChecksReporter(runDir)],
+      reporters: [...runReporters(runDir, { verbose, suiteOf: (id) => suiteOf.get(id) }), new ChecksReporter(runDir)],
     });
     await vitest.close();
 
@@ -144,8 +159,13 @@ export async function run(o: RunOptions): Promise<number> {
       server: facts, prerequisites,
     });
     writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const wrote = publishRun(results, runDir, matrix, {
+      // A shard is part of a run: its merge goes into the history, not the shard.
+      historyFile: o.history ?? (o.outDir || o.shard ? undefined : join(PROJECT_ROOT, 'reports', 'history.jsonl')),
+      runDirs: [join(PROJECT_ROOT, 'reports', 'runs')], certify, allSuites: SUITES,
+    });
     if (!o.outDir) publishLatest(runDir);
-    printSummary(results, runDir);
+    console.log(formatSummary(results, runDir, wrote).join('\n'));
     return results.exitCode;
   } finally {
     await server?.close();
@@ -211,31 +231,6 @@ function publishLatest(runDir: string): void {
   const latest = join(PROJECT_ROOT, 'reports', 'latest');
   rmSync(latest, { recursive: true, force: true });
   cpSync(runDir, latest, { recursive: true });
-}
-
-function printSummary(r: Results, runDir: string): void {
-  const line = (counts: Record<string, number>) =>
-    Object.entries(counts).filter(([, n]) => n).map(([v, n]) => `${n} ${v}`).join(', ') || 'nothing';
-  console.log('\n── dhp-conformance summary ──────────────────────────────');
-  for (const [suite, counts] of Object.entries(r.bySuite)) console.log(`  ${suite.padEnd(14)} ${line(counts)}`);
-  console.log(`  ${'total'.padEnd(14)} ${line(r.summary)} (${r.capabilities.length} capabilities)`);
-  const cov = r.coverage?.search.total;
-  if (cov) console.log(`  search coverage: ${cov.tested}/${cov.params} parameters judged (${cov.percent} %); the rest, with reasons, in search-coverage.json`);
-  const bad = r.capabilities.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
-  for (const c of bad.slice(0, 25)) console.log(`  ✗ ${c.id} [${c.verdict}] ${c.reason?.split('\n')[0]?.slice(0, 160) ?? ''}`);
-  if (bad.length > 25) console.log(`  … and ${bad.length - 25} more in results.json`);
-  for (const c of r.capabilities.filter((x) => x.verdict === 'gap-closed')) console.log(`  ★ gap closed: ${c.id}`);
-  const blocked = new Map<string, string[]>();
-  for (const c of r.capabilities.filter((x) => x.verdict === 'blocked')) blocked.set(c.blockedBy ?? '?', [...(blocked.get(c.blockedBy ?? '?') ?? []), c.id]);
-  for (const [root, ids] of blocked) console.log(`  ⊘ blocked by ${root} (not judged, not failed): ${ids.join(', ')}`);
-  if (r.incomplete) console.log(`\n  run INCOMPLETE: the harness lost ${r.incomplete.lostChecks} checks (reported as error, not as the server's failures): ${r.incomplete.reasons[0]?.slice(0, 300)}`);
-  const rel = runDir.startsWith(process.cwd()) ? relative(process.cwd(), runDir) || '.' : runDir;
-  if (r.outcome === 'nothing-verified') console.log('\n  every check was not-run: nothing was verified');
-  console.log(`\n  outcome: ${r.outcome} (exit ${r.exitCode})`);
-  console.log(`  results: ${join(rel, 'results.json')}`);
-  console.log(`  junit:   ${join(rel, 'junit.xml')}`);
-  console.log(`  allure:  ${join(rel, 'allure-results')} (HTML: npx allure generate ${join(rel, 'allure-results')} -o ${join(rel, 'allure-report')})`);
-  console.log(`  evidence: ${join(rel, 'evidence')}`);
 }
 
 export { EXIT };

@@ -287,7 +287,7 @@ function buildTargets(rows: AvailabilityRow[], since: string): Record<string, Ta
     if (confirmedRules) {
       out.confirmed = confirmedRules.flatMap((r) => expandRule(r, rows).map((v) => {
         const vars = { ...v, page };
-        return { capability: fill(r.capability, vars), note: fill(r.note!, vars), since };
+        return { capability: fill(r.capability, vars), note: fill(r.note!, vars), ticket: r.row, since };
       }));
     }
     return [name, out];

@@ -2,10 +2,10 @@
 // server nothing fails; each fault switch flips exactly the capability ids it claims to (one run per fault,
 // restricted to the suites it can touch); the playground profile turns the not-enabled endpoints into expected
 // gaps; and no run leaves a secret, password, token or code anywhere in its output.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_CLIENT_SECRET, TEST_USER } from '../server/index.ts';
+import { filesUnder, findLeaks, LEAK_PATTERNS, readableText } from './support/leak-scan.ts';
 import { idsWith, runCli, type CliRun } from './support/run-cli.ts';
 
 const MINE = ['auth', 'concurrency', 'transactions', 'availability'] as const;
@@ -71,24 +71,6 @@ describe.concurrent('suites against the reference server', { timeout: 300_000 },
   });
 });
 
-/** Every file under a run folder, recursively. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-// What a leaked credential looks like once the exact values are unknown (tokens and codes live only in the child):
-const LEAK_PATTERNS: [string, RegExp][] = [
-  ['a JWT', /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
-  // A credential is long and has digits (so a sentence such as "Bearer access_token" is not one).
-  ['a Bearer/Basic credential', /\b(?:Bearer|Basic)\s+(?!\[REDACTED\])(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{16,}/],
-  ['a secret JSON field', /"(?:access_token|refresh_token|id_token|client_secret|code_verifier|password)"\s*:\s*"(?!\[REDACTED\])[^"]+"/],
-  ['a secret form field', /\b(?:access_token|client_secret|code_verifier|password)=(?!%5BREDACTED%5D|\[REDACTED\])[^&\s"]+/],
-  ['an authorization code', /[?&]code=(?!%5BREDACTED%5D|\[REDACTED\])[A-Za-z0-9_-]{20,}/],
-];
-
 describe('secrets stay out of every output', () => {
   test.for([
     ['a JWT', 'x eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLWJ5dGVz y'],
@@ -108,18 +90,12 @@ describe('secrets stay out of every output', () => {
     const hits: string[] = [];
     let evidence = 0, redacted = 0;
     for (const r of all) {
-      const texts: [string, string][] = [['stdout', r.stdout], ['stderr', r.stderr], ...filesUnder(r.outDir).map((f): [string, string] => [f, readFileSync(f, 'latin1')])];
+      const texts: [string, string][] = [['stdout', r.stdout], ['stderr', r.stderr], ...filesUnder(r.outDir).map((f): [string, string] => [f, readableText(f)])];
       for (const [where, text] of texts) {
         if (where.includes(`${join('evidence', '')}`)) evidence++;
         if (text.includes('[REDACTED]')) redacted++;
-        for (const [what, needle] of [['the client secret', DEFAULT_CLIENT_SECRET], ['the test password', TEST_USER.password]] as const) {
-          if (text.includes(needle)) hits.push(`${what} in ${where}`);
-        }
-        for (const [what, re] of LEAK_PATTERNS) {
-          const m = re.exec(text);
-          if (m) hits.push(`${what} in ${where}: ${m[0].slice(0, 40)}…`);
-        }
       }
+      hits.push(...findLeaks(texts, [['the client secret', DEFAULT_CLIENT_SECRET], ['the test password', TEST_USER.password]]));
     }
     expect(hits).toEqual([]);
     // Not vacuous: the faulted runs wrote evidence holding tokens and Authorization headers, all scrubbed.

@@ -91,7 +91,7 @@ export interface TargetConfig {
   gapsOf?: string;
   gaps?: ExpectedGap[];
   /** Capabilities the target's documentation says work (the availability table's "do filter" rows): never gaps. */
-  confirmed?: { capability: string; note: string; since: string }[];
+  confirmed?: { capability: string; note: string; since: string; /** The availability table's row. */ ticket?: string }[];
 }
 
 export interface Capability {

@@ -4,9 +4,6 @@
 // Root causes first: a capability whose prerequisite (the matrix's `requires`) failed in the CLI's preflight is
 // `blocked` naming it, without running. Honest: any exception that is not a check's verdict (a TypeError, a harness
 // Error) is an `error` of the harness, never the server's `fail`; so is a reason that printed NaN or undefined.
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as allure from 'allure-js-commons';
 import { test } from 'vitest';
 import { TransportError, type Exchange, type FhirClient } from '../client/http.ts';
@@ -14,6 +11,7 @@ import { redactText } from '../client/redact.ts';
 import type { CheckContext } from '../checks/context.ts';
 import { blockingPrerequisite } from '../checks/prerequisites.ts';
 import { prerequisitesOf } from '../matrix/load.ts';
+import { writeEvidence } from '../report/evidence.ts';
 import { session, type Session } from '../run/session.ts';
 import { Blocked, CheckFailure, gapExcuses, garbageInReason, HarnessError, harnessReason, NotRun, type Verdict } from '../verdicts.ts';
 
@@ -82,7 +80,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
       if (reason) task.meta.reason = redactText(reason);
       task.meta.flaky = exchanges.some((e) => e.attempt > 1);
       for (const n of notes) await annotate(redactText(n));
-      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, task.id, title, verdict, exchanges, attachments);
+      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, title, verdict, exchanges, attachments);
     };
 
     const gap = s.gaps.lookup(capability);
@@ -144,22 +142,23 @@ function crashHook(s: Session, file: string): void {
   if (s.env.crashWorker && file.endsWith(`suites/${s.env.crashWorker}.suite.ts`) && ++started === 2) process.kill(process.pid, 'SIGKILL');
 }
 
-/** vitest writes a thrown error's message and stack raw into JUnit, Allure and the console: scrub both first. */
+const VERDICT_STACK = (name: string) => `${name} (the server's verdict, not a harness error: --verbose keeps the stack)`;
+
+/**
+ * vitest writes a thrown error's message and stack raw into JUnit, Allure and the console: scrub both first. The stack
+ * of a verdict (a check failure, a transport error) shows only the harness's own frames: it is dropped unless --verbose.
+ */
 function scrubbed(e: unknown): unknown {
   if (e instanceof Error) {
     e.message = redactText(e.message);
-    if (e.stack) e.stack = redactText(e.stack);
+    if (e.stack) e.stack = (e instanceof CheckFailure || e instanceof TransportError) && !process.env.DHP_VERBOSE ? VERDICT_STACK(e.name) : redactText(e.stack);
   }
   return e;
 }
 
-/** Writes the redacted exchanges of one check to the run's evidence folder and attaches them to Allure. */
-async function keepEvidence(s: Session, capability: string, testId: string, title: string, verdict: Verdict, exchanges: Exchange[], attachments: Record<string, unknown>): Promise<string> {
-  const name = `${capability.replace(/[^A-Za-z0-9_.-]+/g, '_')}--${createHash('sha1').update(testId).digest('hex').slice(0, 8)}.json`;
-  const rel = join('evidence', name);
-  const text = redactText(JSON.stringify({ capability, check: title, verdict, exchanges, ...(Object.keys(attachments).length ? { attachments } : {}) }, null, 2));
-  mkdirSync(join(s.ctx.runDir, 'evidence'), { recursive: true });
-  writeFileSync(join(s.ctx.runDir, rel), text);
-  await allure.attachment(`exchanges (${exchanges.length})`, text, 'application/json');
-  return rel;
+/** Writes the redacted exchanges of one check to the run's evidence folder (lib/report/evidence.ts) and attaches them to Allure. */
+async function keepEvidence(s: Session, capability: string, title: string, verdict: Verdict, exchanges: Exchange[], attachments: Record<string, unknown>): Promise<string> {
+  const { path, attachment } = writeEvidence(s.ctx.runDir, { capability, check: title, verdict, exchanges, ...(Object.keys(attachments).length ? { attachments } : {}) });
+  await allure.attachment(`exchanges (${exchanges.length})`, attachment, 'application/json');
+  return path;
 }
