@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import { DEFAULT_CONCURRENCY } from './lib/client/limiter.ts';
+import { readEnv } from './lib/config/env.ts';
 import { runReporters } from './lib/vitest/reporters.ts';
 
 // Two projects: `self` tests the harness itself (npm test); `conformance` holds the suites that judge a
 // target and runs only through the CLI (npm start), which sets DHP_RUN_DIR and DHP_RUN_CONTEXT.
-const runDir = process.env.DHP_RUN_DIR;
+const env = readEnv();
+const runDir = env.runDir;
 
 export default defineConfig({
   test: {
@@ -25,7 +27,7 @@ export default defineConfig({
           // Tests and hooks running at once per worker (vitest ignores this option from the CLI for a project):
           // enough for one worker to fill the run's limit on requests in flight (DHP_CONCURRENCY, set by the CLI),
           // which is what bounds the target's load.
-          maxConcurrency: Math.max(8, 2 * Number(process.env.DHP_CONCURRENCY ?? DEFAULT_CONCURRENCY)),
+          maxConcurrency: Math.max(8, 2 * (env.concurrency ?? DEFAULT_CONCURRENCY)),
           setupFiles: ['allure-vitest/setup'],
           testTimeout: 120_000,
           hookTimeout: 600_000,

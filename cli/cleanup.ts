@@ -5,6 +5,7 @@ import { AdaptiveLimit } from '../lib/client/adaptive-limit.ts';
 import { FhirClient } from '../lib/client/http.ts';
 import { DEFAULT_CONCURRENCY, Semaphore } from '../lib/client/limiter.ts';
 import { TokenSource } from '../lib/client/token.ts';
+import { readEnv } from '../lib/config/env.ts';
 import { ConfigError, credentialsFromEnv, resolveTarget } from '../lib/config/target.ts';
 import { reusedAcrossRuns } from '../lib/fixtures/reuse.ts';
 import { runTag } from '../lib/fixtures/run-tag.ts';
@@ -16,7 +17,7 @@ const SHOWN = 20;
 
 export async function cleanup(targetName: string | undefined, runId: string | undefined, concurrencyText?: string): Promise<number> {
   if (!targetName) throw new ConfigError('cleanup needs --target <name|url> (the embedded server keeps nothing between runs)');
-  const concurrency = Number(concurrencyText ?? process.env.DHP_CONCURRENCY ?? DEFAULT_CONCURRENCY);
+  const concurrency = concurrencyText !== undefined ? Number(concurrencyText) : readEnv().concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`--concurrency takes a positive whole number, not "${concurrencyText}"`);
   const { matrix } = loadMatrix();
   const target = resolveTarget(matrix, { target: targetName });

@@ -3,25 +3,38 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
+import { plainContext } from '../lib/checks/context.ts';
+import { judgePrerequisites } from '../lib/checks/prerequisites.ts';
+import { TransactionFixtures } from '../lib/checks/transactions.ts';
 import { FhirClient } from '../lib/client/http.ts';
 import { DEFAULT_CONCURRENCY, LimiterService } from '../lib/client/limiter.ts';
+import { loginDriverFromEnv } from '../lib/client/login.ts';
 import { registerSecret } from '../lib/client/redact.ts';
 import { TokenSource } from '../lib/client/token.ts';
-import { ConfigError, credentialsFromEnv, resolveTarget } from '../lib/config/target.ts';
+import { tokenEndpointClient } from '../lib/client/token-endpoint.ts';
+import { readEnv, unknownDhpVars } from '../lib/config/env.ts';
+import { ConfigError, credentialsFromEnv, loginFromEnv, resolveTarget, type Credentials } from '../lib/config/target.ts';
+import { factsWarnings, serverFactsOf, type ServerFacts } from '../lib/fhir/server-facts.ts';
 import { runTag } from '../lib/fixtures/run-tag.ts';
+import { leftoversWarning } from '../lib/fixtures/teardown.ts';
+import { WriteFixtures } from '../lib/fixtures/write-fixtures.ts';
 import { loadMatrix, PROJECT_ROOT } from '../lib/matrix/load.ts';
 import { buildResults, EXIT, type Results } from '../lib/report/results.ts';
-import type { RunContext } from '../lib/run/context.ts';
+import type { PrerequisiteOutcome, RunContext } from '../lib/run/context.ts';
+import { writeJunit } from '../lib/report/junit.ts';
 import ChecksReporter, { type CheckRecord } from '../lib/vitest/checks-reporter.ts';
 import { runReporters } from '../lib/vitest/reporters.ts';
+import { formatSummary } from '../lib/report/console.ts';
+import { publishRun } from '../lib/report/publish.ts';
 import { mergeParts, readCoverage } from '../lib/search/coverage.ts';
-import { defaultSeed, parseSeed } from '../lib/run/seed.ts';
+import { defaultSeed, parseSeed, seedSource } from '../lib/run/seed.ts';
+import type { Matrix } from '../lib/matrix/types.ts';
 import { startServer, type RunningServer } from '../server/index.ts';
 import { parseFaults } from '../server/faults.ts';
 
-export const SUITES = ['auth', 'concurrency', 'transactions', 'availability', 'search'] as const;
+export const SUITES = ['auth', 'concurrency', 'transactions', 'availability', 'search', 'interactions', 'profiles', 'terminology'] as const;
 
 export interface RunOptions {
   target?: string;
@@ -36,6 +49,12 @@ export interface RunOptions {
   seed?: string;
   /** --concurrency: most requests in flight at once, across every worker of the run (default 32; else DHP_CONCURRENCY). */
   concurrency?: string;
+  /** Stack traces and vitest's own reporter (DHP_VERBOSE too). */
+  verbose?: boolean;
+  /** Write the vendor certificate (always for --target vendor); refused for a target with expected gaps. */
+  certify?: boolean;
+  /** The history to append to (default reports/history.jsonl; none with --out or --shard unless given). */
+  history?: string;
 }
 
 function harnessInfo(): Results['harness'] {
@@ -47,12 +66,15 @@ function harnessInfo(): Results['harness'] {
   return { name: pkg.name, version: pkg.version, commit };
 }
 
+/** The run's identity, not generated data: unique per run on purpose (the run seed decides every planted value). */
 function newRunId(target: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   return `${stamp}-${target.replace(/[^a-z0-9]+/gi, '-').slice(0, 24)}-${randomBytes(2).toString('hex')}`;
 }
 
 export async function run(o: RunOptions): Promise<number> {
+  const env = readEnv();
+  for (const name of unknownDhpVars()) console.warn(`warning: ${name} is not a variable dhp-conformance knows (a typo?): it is ignored; see the README's environment table`);
   const { matrix, file: matrixFile, sha256 } = loadMatrix(o.matrixFile);
   const target = resolveTarget(matrix, { target: o.target, profile: o.profile });
   const suites = o.suites?.length ? o.suites : [...SUITES];
@@ -67,18 +89,22 @@ export async function run(o: RunOptions): Promise<number> {
     throw new ConfigError((e as Error).message);
   }
 
-  const concurrencyText = o.concurrency ?? process.env.DHP_CONCURRENCY;
-  const concurrency = concurrencyText === undefined ? DEFAULT_CONCURRENCY : Number(concurrencyText);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) throw new ConfigError(`--concurrency takes a whole number from 1 to 1024, not "${concurrencyText}"`);
+  const concurrency = o.concurrency !== undefined ? Number(o.concurrency) : env.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) throw new ConfigError(`--concurrency takes a whole number from 1 to 1024, not "${o.concurrency ?? concurrency}"`);
 
   const harness = harnessInfo();
-  const seedText = o.seed ?? process.env.DHP_SEED;
   let seed: number;
   try {
-    seed = seedText !== undefined ? parseSeed(seedText) : defaultSeed(harness.version, sha256);
+    seed = o.seed !== undefined ? parseSeed(o.seed) : env.seed ?? defaultSeed(harness.version, sha256);
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
+
+  // The vendor target has no gaps (unless a matrix of one's own gives it some: then it is certified only on request).
+  const certify = !!o.certify || (target.name === 'vendor' && !target.gaps.length);
+  if (certify && target.gaps.length) throw new ConfigError(`--certify judges a server against the profile as written: target "${target.name}"${target.profile ? ` (profile ${target.profile})` : ''} has ${target.gaps.length} expected gaps, so it cannot be certified`);
+  const verbose = !!o.verbose || env.verbose;
+  if (verbose) process.env.DHP_VERBOSE = '1';
 
   const runId = newRunId(target.name === 'local' ? `local-${target.profile}` : target.name);
   const runDir = resolve(o.outDir ?? join(PROJECT_ROOT, 'reports', 'runs', runId));
@@ -104,11 +130,15 @@ export async function run(o: RunOptions): Promise<number> {
     const credentials = credentialsFromEnv();
     if (!credentials) throw new ConfigError(`target "${target.name}" needs DHP_CLIENT_ID and DHP_CLIENT_SECRET in the environment (see .env.example)`);
     registerSecret(credentials.clientSecret);
-    registerSecret(process.env.DHP_TEST_PASSWORD);
-    await preflight(target.baseUrl!, target.tokenUrl!, target.clientAuth, credentials);
+    registerSecret(readEnv().login.password);
+    const facts = await preflight(target.baseUrl!, target.tokenUrl!, target.clientAuth, credentials);
+    // Said once for the whole run, not in every reason.
+    for (const w of factsWarnings(facts, `${target.baseUrl}/metadata`)) console.warn(`warning: ${w}`);
 
+    const tag = runTag(runId);
+    const prerequisites = await judgeFirst(matrix, { baseUrl: target.baseUrl!, tokenUrl: target.tokenUrl!, clientAuth: target.clientAuth, name: target.name, readOnly: target.readOnly }, credentials, { facts, tag, seed, runId, suites });
     const ctx: RunContext = {
-      runId, runDir, matrixFile, strictGaps: !!o.strictGaps, startedAt, tag: runTag(runId), seed,
+      runId, runDir, matrixFile, strictGaps: !!o.strictGaps, startedAt, tag, seed, server: facts, prerequisites,
       target: { ...target, baseUrl: target.baseUrl!, tokenUrl: target.tokenUrl! },
     };
     writeFileSync(join(runDir, 'context.json'), `${JSON.stringify(ctx, null, 2)}\n`);
@@ -119,27 +149,35 @@ export async function run(o: RunOptions): Promise<number> {
     // One limit for the whole run: every worker's client asks this process for a permit (lib/client/limiter.ts).
     limiter = await LimiterService.start(concurrency);
     Object.assign(process.env, { DHP_LIMITER: limiter.address, DHP_CONCURRENCY: String(concurrency) });
+    const suiteOf = new Map(matrix.capabilities.map((c) => [c.id, c.suite]));
     const vitest = await startVitest('test', suites.map((s) => `suites/${s}`), {
       root: PROJECT_ROOT, run: true, watch: false, project: ['conformance'],
       shard: o.shard, passWithNoTests: true,
-      ...workerOptions(),
-      reporters: [...runReporters(runDir), new ChecksReporter(runDir)],
+      ...workerOptions(env.workers),
+      reporters: [...runReporters(runDir, { verbose, suiteOf: (id) => suiteOf.get(id) }), new ChecksReporter(runDir)],
     });
     await vitest.close();
     writeFileSync(join(runDir, 'limiter.json'), `${JSON.stringify(limiter.semaphore.stats(), null, 2)}\n`);
 
     const checksFile = join(runDir, 'checks.json');
     const checks = existsSync(checksFile) ? (JSON.parse(readFileSync(checksFile, 'utf8')) as CheckRecord[]) : [];
+    writeJunit(join(runDir, 'junit.xml'), checks, { strictGaps: !!o.strictGaps });
     const partial = readCoverage(runDir);
     const searchCoverage = partial && mergeParts(runDir, matrix, partial.selectedTypes);
     const results = buildResults({
       runId, seed, harness, matrix, matrixSha256: sha256,
       target: { name: target.name, baseUrl: target.baseUrl!, profile: target.profile, readOnly: target.readOnly, embedded: target.embedded, faults: server?.faults },
       gaps: target.gaps, suites, strictGaps: !!o.strictGaps, shard: o.shard, startedAt, checks, searchCoverage,
+      server: facts, prerequisites,
     });
     writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const wrote = publishRun(results, runDir, matrix, {
+      // A shard is part of a run: its merge goes into the history, not the shard.
+      historyFile: o.history ?? (o.outDir || o.shard ? undefined : join(PROJECT_ROOT, 'reports', 'history.jsonl')),
+      runDirs: [join(PROJECT_ROOT, 'reports', 'runs')], certify, allSuites: SUITES,
+    });
     if (!o.outDir) publishLatest(runDir);
-    printSummary(results, runDir);
+    console.log(formatSummary(results, runDir, wrote).join('\n'));
     return results.exitCode;
   } finally {
     await limiter?.close();
@@ -153,18 +191,20 @@ export async function run(o: RunOptions): Promise<number> {
  * many run at once per worker is the conformance project's maxConcurrency in vitest.config.ts). A concurrent check's
  * duration includes its wait for a permit, so vitest's "slow test" lines (300 ms) would list nearly every check.
  */
-function workerOptions(): { maxWorkers: number; isolate: boolean; slowTestThreshold: number } {
-  return { maxWorkers: Number(process.env.DHP_WORKERS ?? 2), isolate: false, slowTestThreshold: 30_000 };
+function workerOptions(workers: number): { maxWorkers: number; isolate: boolean; slowTestThreshold: number } {
+  return { maxWorkers: workers, isolate: false, slowTestThreshold: 30_000 };
 }
 
-/** Fails fast, with a clear message, when the target cannot be reached or will not give the harness a token. */
-async function preflight(baseUrl: string, tokenUrl: string, clientAuth: 'client_secret_post' | 'client_secret_basic', credentials: { clientId: string; clientSecret: string }): Promise<void> {
+/**
+ * Fails fast, with a clear message, when the target cannot be reached or will not give the harness a token; reads
+ * /metadata, the one time a run does, for the server's facts.
+ */
+async function preflight(baseUrl: string, tokenUrl: string, clientAuth: 'client_secret_post' | 'client_secret_basic', credentials: Credentials): Promise<ServerFacts> {
   const anon = new FhirClient({ baseUrl, timeoutMs: 15_000, maxRetries: 1 });
+  let facts: ServerFacts;
   try {
     const res = await anon.request('GET', 'metadata', { auth: false, accept: 'any' });
-    if (res.status !== 200 || res.body?.resourceType !== 'CapabilityStatement') {
-      console.warn(`warning: GET ${baseUrl}/metadata answered ${res.status} without a CapabilityStatement`);
-    }
+    facts = serverFactsOf(res.status, res.headers['content-type'], res.body);
   } catch (e) {
     throw new ConfigError(`cannot reach the target at ${baseUrl}: ${(e as Error).message}`);
   } finally {
@@ -175,33 +215,45 @@ async function preflight(baseUrl: string, tokenUrl: string, clientAuth: 'client_
   } catch (e) {
     throw new ConfigError(`${(e as Error).message} — check DHP_CLIENT_ID / DHP_CLIENT_SECRET (and DHP_CLIENT_AUTH=basic if the server wants HTTP Basic)`);
   }
+  return facts;
+}
+
+/**
+ * Root causes first: judges the matrix's prerequisite capabilities before any suite runs (their probes create what
+ * they need with the run tag and delete it again), prints what failed, and returns the outcomes for the workers.
+ */
+async function judgeFirst(
+  matrix: Matrix, target: { baseUrl: string; tokenUrl: string; clientAuth: 'client_secret_post' | 'client_secret_basic'; name: string; readOnly: boolean },
+  credentials: Credentials, run: { facts: ServerFacts; tag: { system: string; code: string }; seed: number; runId: string; suites: string[] },
+): Promise<Record<string, PrerequisiteOutcome>> {
+  const { timeoutMs } = readEnv();
+  const tokens = new TokenSource({ tokenUrl: target.tokenUrl, clientAuth: target.clientAuth, ...credentials });
+  const client = new FhirClient({ baseUrl: target.baseUrl, token: () => tokens.get(), timeoutMs, connections: 4 });
+  const anonymous = new FhirClient({ baseUrl: target.baseUrl, timeoutMs, connections: 2 });
+  const sso = tokenEndpointClient(target.tokenUrl, anonymous);
+  const seeds = seedSource(run.seed, run.runId);
+  const fx = new WriteFixtures(client, run.tag, seeds);
+  try {
+    const outcomes = await judgePrerequisites(matrix, plainContext(client, anonymous, seeds), {
+      facts: run.facts, fx, tx: new TransactionFixtures(fx),
+      auth: { targetName: target.name, tokenUrl: target.tokenUrl, sso, tag: run.tag, credentials, token: () => tokens.get(), login: loginFromEnv(), driver: () => loginDriverFromEnv() },
+    }, { readOnly: target.readOnly, suites: run.suites });
+    const failed = Object.entries(outcomes).filter(([, x]) => x.verdict === 'fail' || x.verdict === 'error');
+    console.log(`prerequisites judged first: ${Object.keys(outcomes).length}${failed.length ? `, ${failed.length} failed — what depends on them is reported blocked:` : ', none failed'}`);
+    for (const [id, x] of failed) console.log(`  ✗ ${id} [${x.verdict}] ${x.reason?.split('\n')[0]?.slice(0, 200) ?? ''}`);
+    return outcomes;
+  } finally {
+    const warning = leftoversWarning(target.readOnly ? [] : await fx.created.deleteAll(client, matrix));
+    if (warning) console.warn(warning);
+    if (sso !== anonymous) await sso.close();
+    await Promise.all([client.close(), anonymous.close()]);
+  }
 }
 
 function publishLatest(runDir: string): void {
   const latest = join(PROJECT_ROOT, 'reports', 'latest');
   rmSync(latest, { recursive: true, force: true });
   cpSync(runDir, latest, { recursive: true });
-}
-
-function printSummary(r: Results, runDir: string): void {
-  const line = (counts: Record<string, number>) =>
-    Object.entries(counts).filter(([, n]) => n).map(([v, n]) => `${n} ${v}`).join(', ') || 'nothing';
-  console.log('\n── dhp-conformance summary ──────────────────────────────');
-  for (const [suite, counts] of Object.entries(r.bySuite)) console.log(`  ${suite.padEnd(14)} ${line(counts)}`);
-  console.log(`  ${'total'.padEnd(14)} ${line(r.summary)} (${r.capabilities.length} capabilities)`);
-  const cov = r.coverage?.search.total;
-  if (cov) console.log(`  search coverage: ${cov.tested}/${cov.params} parameters judged (${cov.percent} %); the rest, with reasons, in search-coverage.json`);
-  const bad = r.capabilities.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
-  for (const c of bad.slice(0, 25)) console.log(`  ✗ ${c.id} [${c.verdict}] ${c.reason?.split('\n')[0]?.slice(0, 160) ?? ''}`);
-  if (bad.length > 25) console.log(`  … and ${bad.length - 25} more in results.json`);
-  for (const c of r.capabilities.filter((x) => x.verdict === 'gap-closed')) console.log(`  ★ gap closed: ${c.id}`);
-  const rel = runDir.startsWith(process.cwd()) ? relative(process.cwd(), runDir) || '.' : runDir;
-  if (r.outcome === 'nothing-verified') console.log('\n  every check was not-run: nothing was verified');
-  console.log(`\n  outcome: ${r.outcome} (exit ${r.exitCode})`);
-  console.log(`  results: ${join(rel, 'results.json')}`);
-  console.log(`  junit:   ${join(rel, 'junit.xml')}`);
-  console.log(`  allure:  ${join(rel, 'allure-results')} (HTML: npx allure generate ${join(rel, 'allure-results')} -o ${join(rel, 'allure-report')})`);
-  console.log(`  evidence: ${join(rel, 'evidence')}`);
 }
 
 export { EXIT };

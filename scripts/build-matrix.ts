@@ -9,8 +9,12 @@ import { Ajv } from 'ajv';
 import type {
   Capability, CompositeComponent, ExpectedGap, Matrix, ResourceCapability, SearchParam, SearchParamType, TargetConfig, Tier,
 } from '../lib/matrix/types.ts';
+import { readEnv } from '../lib/config/env.ts';
 import { compareMatrixWithServer, DriftCheckError } from '../lib/matrix/drift.ts';
 import { readSpecJson } from '../lib/spec/files.ts';
+import { interactionCapabilities } from './matrix/interactions.ts';
+import { igProvenance, profileCapabilities, profileIdsOf } from './matrix/profiles.ts';
+import { type Family, terminologyCapabilities } from './matrix/terminology.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The builder's own inputs (not copied from anywhere): protocol capabilities and targets, validated by a schema. */
@@ -49,7 +53,7 @@ function readInput<T>(name: string): T {
 }
 
 interface AvailabilityRow { id: string; params?: { resource: string; param: string }[]; resources?: string[] }
-interface RowRule { row: string; each: 'resource' | 'param' | 'value' | 'row'; values?: string[]; capability: string; kind?: ExpectedGap['kind']; reason?: string; note?: string }
+interface RowRule { row: string; each: 'resource' | 'profile' | 'param' | 'value' | 'row'; values?: string[]; capability: string; kind?: ExpectedGap['kind']; reason?: string; note?: string }
 type TargetInput = Omit<TargetConfig, 'gaps' | 'confirmed'> & { gaps?: ExpectedGap[]; gapRules?: RowRule[]; confirmedRules?: RowRule[] };
 
 /** Expands a rule over its availability row: one binding of {resource}, {param}, {value} per item. */
@@ -58,6 +62,7 @@ function expandRule(rule: RowRule, rows: AvailabilityRow[]): Record<string, stri
   if (!row) throw new Error(`scripts/matrix/targets.json: availability row ${rule.row} is not in the spec`);
   switch (rule.each) {
     case 'resource': return (row.resources ?? []).map((resource) => ({ resource }));
+    case 'profile': return (row.resources ?? []).flatMap((resource) => profileIdsOf(resource).map((profile) => ({ resource, profile })));
     case 'param': return (row.params ?? []).map((p) => ({ resource: p.resource, param: p.param }));
     case 'value': return (rule.values ?? []).map((value) => ({ value }));
     case 'row': return [{}];
@@ -231,6 +236,7 @@ function build(): Matrix {
   });
 
   const targets = buildTargets(facts.availability, facts.availabilityAsOf.slice(0, 10));
+  const terminology = terminologyCapabilities(readInput<{ families: Family[] }>('terminology.json').families);
   return {
     $schema: './capabilities.schema.json',
     matrixVersion: MATRIX_VERSION,
@@ -241,9 +247,11 @@ function build(): Matrix {
       igCapabilityStatement: `spec/${IG_CS} (the IG repository's CapabilityStatement, 2025-12-04)`,
       r5: 'npm hl7.fhir.r5.core@5.0.0 SearchParameter-*.json',
       availability: `spec/${FACTS} availability (the API access page's table, as of ${facts.availabilityAsOf})`,
+      ...igProvenance(),
+      terminology: terminology.generatedFrom,
     },
     tierRules: TIER_RULES,
-    capabilities: [...readInput<{ capabilities: Capability[] }>('protocol-capabilities.json').capabilities, ...resources.map((r): Capability => ({
+    capabilities: [...readInput<{ capabilities: Capability[] }>('protocol-capabilities.json').capabilities, ...terminology.capabilities, ...resources.map((r): Capability => ({
       id: `endpoint:${r.type}`, tier: r.inServerCS || r.inIgCS ? 'SHALL' : 'SHOULD', suite: 'availability',
       title: `The ${r.type} endpoint is reachable: a search returns a searchset Bundle`,
       source: r.inServerCS ? 'platform CapabilityStatement' : 'IG CapabilityStatement',
@@ -251,7 +259,9 @@ function build(): Matrix {
       id: p.capability, tier: p.tier, suite: 'search',
       title: `Search ${r.type} by ${p.name} (${p.type}) returns exactly the matching resources`,
       source: p.declaredByServer ? 'platform CapabilityStatement' : p.declaredByIg ? 'IG CapabilityStatement' : (p.note ?? 'R5 base'),
-    })))],
+      // Judging recall needs every page: a searchset that cannot be paged blocks what only the missing pages could show.
+      requires: ['search:paging'],
+    }))), ...interactionCapabilities(resources), ...profileCapabilities(resources, targets)],
     resources,
     targets,
   };
@@ -278,7 +288,7 @@ function buildTargets(rows: AvailabilityRow[], since: string): Record<string, Ta
     if (confirmedRules) {
       out.confirmed = confirmedRules.flatMap((r) => expandRule(r, rows).map((v) => {
         const vars = { ...v, page };
-        return { capability: fill(r.capability, vars), note: fill(r.note!, vars), since };
+        return { capability: fill(r.capability, vars), note: fill(r.note!, vars), ticket: r.row, since };
       }));
     }
     return [name, out];
@@ -294,7 +304,7 @@ async function main(argv: string[]): Promise<void> {
     if (!url) { console.error('usage: npm run matrix -- --check <base-url>'); process.exit(2); }
     // Exit 0: no drift; 1: drift (the table says where); 2: /metadata could not be compared (one line says why).
     try {
-      const drift = await compareMatrixWithServer(readJson<Matrix>(out), url, Number(process.env.DHP_TIMEOUT_MS ?? 30_000));
+      const drift = await compareMatrixWithServer(readJson<Matrix>(out), url, readEnv().timeoutMs);
       console.log(drift.text);
       process.exit(drift.clean ? 0 : 1);
     } catch (e) {

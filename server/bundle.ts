@@ -112,7 +112,7 @@ function execute(ctx: ServerContext, e: Entry): BundleEntry {
 }
 
 function versionResponse(ctx: ServerContext, status: number, v: StoredVersion): BundleEntryResponse {
-  return { status: statusLine(status), location: locationOf(v), etag: etagOf(String(v.version), ctx.faults), lastModified: v.lastUpdated };
+  return { status: statusLine(status), location: locationOf(v, ctx.faults), etag: etagOf(v.version, ctx.faults), lastModified: v.lastUpdated };
 }
 
 function written(ctx: ServerContext, r: interactions.WriteResult): BundleEntry {

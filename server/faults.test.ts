@@ -1,16 +1,7 @@
 // Each fault switch of the core changes exactly the behaviour it names.
 import { describe, expect, it } from 'vitest';
 import { type FaultName, parseFaults } from './faults.ts';
-import { type TestClient, exampleTransaction, observation, startTestServer } from './test-support.ts';
-
-async function withFaults(specs: string[], fn: (c: TestClient) => Promise<void>): Promise<void> {
-  const c = await startTestServer({ auth: false, faults: parseFaults(specs) });
-  try {
-    await fn(c);
-  } finally {
-    await c.server.close();
-  }
-}
+import { type TestClient, exampleTransaction, observation, withFaults } from './test-support.ts';
 
 async function createObs(c: TestClient) {
   return (await c.call('POST', '/Observation', { body: observation() })).body as { id: string; status: string };
@@ -123,6 +114,46 @@ describe('fault switches change exactly what they name', () => {
     });
   });
 
+  it('create-200: a create answers 200 with Location and ETag; updates are untouched', async () => {
+    await withFaults(['create-200'], async (c) => {
+      const created = await c.call('POST', '/Observation', { body: observation() });
+      expect(created.status).toBe(200);
+      expect(created.headers.get('location')).toMatch(/\/Observation\/[^/]+\/_history\/1$/);
+      expect(created.headers.get('etag')).toBe('W/"1"');
+      expect((await put(c, created.body, 'amended', 'W/"1"')).status).toBe(200);
+    });
+  });
+
+  it('create-no-location: a create answers 201 without Location; the resource is there', async () => {
+    await withFaults(['create-no-location'], async (c) => {
+      const created = await c.call('POST', '/Observation', { body: observation() });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('location')).toBeNull();
+      expect((await c.call('GET', `/Observation/${created.body.id}`)).status).toBe(200);
+    });
+  });
+
+  it('required-not-enforced: a claimed profile\'s minimums go unchecked, its patterns still hold', async () => {
+    const claim = { profile: ['https://dhp.uz/fhir/core/StructureDefinition/uz-core-patient'] };
+    const ni = (extra: Record<string, unknown>) => ({ resourceType: 'Patient', meta: claim, identifier: [{ system: 'https://dhp.uz/fhir/core/sid/pid/uz/ni', value: '30211975910033', ...extra }] });
+    for (const faulty of [false, true]) {
+      await withFaults(faulty ? ['required-not-enforced'] : [], async (c) => {
+        expect((await c.call('POST', '/Patient', { body: ni({}) })).status).toBe(faulty ? 201 : 400);
+        expect((await c.call('POST', '/Patient', { body: ni({ use: 'usual', type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'NI' }] } }) })).status).toBe(400);
+      });
+    }
+  });
+
+  it('undeclared-delete-accepted: DELETE works on a type that does not declare it', async () => {
+    for (const faulty of [false, true]) {
+      await withFaults(faulty ? ['undeclared-delete-accepted'] : [], async (c) => {
+        const cs = await c.call('POST', '/CodeSystem', { body: { resourceType: 'CodeSystem', status: 'draft', content: 'not-present' } });
+        expect((await c.call('DELETE', `/CodeSystem/${cs.body.id}`)).status).toBe(faulty ? 204 : 405);
+        expect((await c.call('GET', `/CodeSystem/${cs.body.id}`)).status).toBe(faulty ? 410 : 200);
+      });
+    }
+  });
+
   it('paging-repeats: each next page starts with the last entry of the previous page', async () => {
     for (const faulty of [false, true]) {
       await withFaults(faulty ? ['paging-repeats'] : [], async (c) => {
@@ -135,10 +166,23 @@ describe('fault switches change exactly what they name', () => {
     }
   });
 
+  it('paging-no-next: the first page has no next link although Bundle.total counts every match', async () => {
+    for (const faulty of [false, true]) {
+      await withFaults(faulty ? ['paging-no-next'] : [], async (c) => {
+        for (let i = 0; i < 5; i++) await createObs(c);
+        const first = await c.call('GET', '/Observation?_count=2');
+        expect(first.body.total).toBe(5);
+        expect(first.body.entry).toHaveLength(2);
+        expect(first.body.link.some((l: { relation: string }) => l.relation === 'next')).toBe(!faulty);
+      });
+    }
+  });
+
   it('every core fault name parses', () => {
     const core: FaultName[] = [
       'if-match-ignored', 'if-match-optional', 'strong-etag', 'version-not-incremented', 'conflict-409',
       'precondition-no-outcome', 'transaction-partial', 'urn-uuid-unresolved', 'must-support-dropped', 'paging-repeats',
+      'create-200', 'create-no-location', 'required-not-enforced', 'undeclared-delete-accepted',
     ];
     expect([...parseFaults(core).keys()]).toEqual(core);
   });

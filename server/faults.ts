@@ -25,6 +25,20 @@ export const FAULTS = [
   { name: 'token-wrong-secret', description: 'The token endpoint issues a token for a wrong client_secret.' },
   { name: 'api-no-auth', description: 'The FHIR API accepts requests with a missing, garbage or expired Bearer token.' },
   { name: 'must-support-dropped', arg: '<Type>.<element>', description: 'The named Must Support element is dropped on write (default Observation.performer).' },
+  { name: 'version-non-integer', description: 'versionIds are opaque ids ("a3b1") instead of the platform\'s integers; locking itself stays correct.' },
+  { name: 'version-mismatch-text', description: 'A version clash answers 412 with an error/invalid OperationOutcome whose text is not the page\'s "Version is mismatch".' },
+  { name: 'metadata-bundle', description: 'GET /metadata answers a Bundle instead of the CapabilityStatement.' },
+  { name: 'paging-no-next', description: 'A searchset reports the right total but carries no next link: only the first page can be read.' },
+  { name: 'exact-case-insensitive', description: 'String :exact compares without regard to case (Zm…Alpha = zM…aLPHA).' },
+  { name: 'string-mid-word', description: 'Default string search matches the value anywhere, not only at its start (as :contains does).' },
+  { name: 'period-eq-overlap', description: 'Date eq matches a target range that overlaps the search range instead of one it fully contains (a Period across midnight matches the day).' },
+  { name: 'create-200', description: 'A REST create answers 200 OK instead of 201 Created (Location and ETag still sent).' },
+  { name: 'create-no-location', description: 'A REST create answers 201 without the Location header.' },
+  { name: 'required-not-enforced', description: 'Writes claiming a UZ Core profile are not checked for its required (min ≥ 1) elements; patterns, bindings and maximums still are.' },
+  { name: 'undeclared-delete-accepted', description: 'DELETE is carried out on types whose CapabilityStatement entry does not declare delete (CodeSystem, ValueSet, …).' },
+  { name: 'validate-code-always-true', description: '$validate-code (CodeSystem and ValueSet) answers result=true for any code of a system or ValueSet it knows.' },
+  { name: 'expand-ignores-filter', description: 'ValueSet/$expand ignores the filter parameter (every code comes back).' },
+  { name: 'supplements-ignored', description: 'CodeSystem supplements are never applied: no uz/ru designations or displays from them (useSupplement is accepted and ignored).' },
 ] as const satisfies readonly FaultDef[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];

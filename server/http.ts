@@ -4,7 +4,11 @@ import type { Resource } from 'fhir/r5.js';
 import { FhirError, asFhirError, badRequest, fail } from './outcomes.ts';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** The largest request body the server takes (R5 http.html: a body over it is answered 413 with an OperationOutcome). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Media types a resource body may be sent as (R5 http.html §Content Types; `application/json+fhir` is the DSTU2 spelling). */
+const JSON_TYPES = ['application/fhir+json', 'application/json', 'application/json+fhir'];
+const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 export interface FhirRequest {
   method: string;
@@ -29,14 +33,18 @@ export function header(req: FhirRequest, name: string): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
+/**
+ * Reads the body; past the limit it keeps draining (without keeping anything) so the client, still sending, gets a
+ * clean 413 instead of a reset connection.
+ */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw fail(413, 'too-costly', 'Request body too large');
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY_BYTES) throw fail(413, 'too-costly', `Request body of ${size} bytes is over the limit of ${MAX_BODY_BYTES} bytes`);
   return Buffer.concat(chunks);
 }
 
@@ -50,12 +58,17 @@ export async function toFhirRequest(req: IncomingMessage, url: URL, basePath: st
     throw badRequest('value', 'The URL path is not validly percent-encoded');
   }
   const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+  const mediaType = contentType.split(';')[0]!.trim();
   const out: FhirRequest = { method: req.method ?? 'GET', segments, query: url.searchParams, headers: req.headers, body: undefined };
   if (raw.length === 0) return out;
   const text = raw.toString('utf8');
-  if (contentType.startsWith('application/x-www-form-urlencoded')) {
+  if (mediaType === FORM_TYPE) {
     out.form = new URLSearchParams(text);
     return out;
+  }
+  // No Content-Type is read as JSON (lenient with hand-written requests); a named type the server cannot read is refused.
+  if (mediaType && !JSON_TYPES.includes(mediaType)) {
+    throw fail(415, 'not-supported', `Content-Type "${mediaType}" is not supported: send application/fhir+json`);
   }
   try {
     out.body = JSON.parse(text);

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from 'fhir/r5.js';
 import type { ServerContext } from './context.ts';
 import type { StoredVersion } from './store.ts';
-import { parseIfMatch } from './etag.ts';
+import { parseIfMatch, versionIdOf, versionOfId } from './etag.ts';
 import { badRequest, gone, notFound, versionMismatch } from './outcomes.ts';
-import { asResource, checkRequired } from './validation.ts';
+import { asResource, validateWrite } from './validation.ts';
 
 export interface WriteResult {
   status: 200 | 201;
@@ -32,14 +32,14 @@ function dropMustSupport(ctx: ServerContext, resource: Resource): void {
   }
 }
 
-function stamp(resource: Resource, id: string, version: number, lastUpdated: string): Resource {
-  return { ...resource, id, meta: { ...resource.meta, versionId: String(version), lastUpdated } } as Resource;
+function stamp(ctx: ServerContext, resource: Resource, id: string, version: number, lastUpdated: string): Resource {
+  return { ...resource, id, meta: { ...resource.meta, versionId: versionIdOf(version, ctx.faults), lastUpdated } } as Resource;
 }
 
 /** Validates a body for a write; the returned copy is what gets stored. */
 export function prepare(ctx: ServerContext, type: string, body: unknown): Resource {
   const resource = structuredClone(asResource(body, type));
-  checkRequired(resource);
+  validateWrite(resource, ctx.faults);
   dropMustSupport(ctx, resource);
   return resource;
 }
@@ -49,7 +49,7 @@ export function create(ctx: ServerContext, type: string, body: unknown, id: stri
   const lastUpdated = new Date().toISOString();
   return ctx.store.transaction(() => {
     const version = ctx.store.lastVersion(type, id) + 1;
-    const stored: StoredVersion = { type, id, version, lastUpdated, deleted: false, resource: stamp(resource, id, version, lastUpdated) };
+    const stored: StoredVersion = { type, id, version, lastUpdated, deleted: false, resource: stamp(ctx, resource, id, version, lastUpdated) };
     ctx.store.write(stored);
     return { status: 201, version: stored };
   });
@@ -72,8 +72,12 @@ export function update(ctx: ServerContext, type: string, id: string, body: unkno
     if (live) {
       checkIfMatch(ctx, live, ifMatch);
       if (ctx.faults.has('version-not-incremented')) version = live.version;
+    } else if (current) {
+      // A deleted resource has a version too (its deletion): "the platform requires If-Match on every update", so
+      // bringing it back takes the deletion's version, and a client still holding an older ETag is told it is stale.
+      checkIfMatch(ctx, current, ifMatch);
     }
-    const stored: StoredVersion = { type, id, version, lastUpdated, deleted: false, resource: stamp(resource, id, version, lastUpdated) };
+    const stored: StoredVersion = { type, id, version, lastUpdated, deleted: false, resource: stamp(ctx, resource, id, version, lastUpdated) };
     ctx.store.write(stored);
     return { status: live ? 200 : 201, version: stored };
   });
@@ -86,9 +90,9 @@ function checkIfMatch(ctx: ServerContext, live: StoredVersion, header: string | 
     if (!ctx.faults.has('if-match-optional')) throw versionMismatch(412, noBody);
     return;
   }
-  if (wanted === String(live.version) || ctx.faults.has('if-match-ignored')) return;
+  if (wanted === versionIdOf(live.version, ctx.faults) || ctx.faults.has('if-match-ignored')) return;
   if (ctx.faults.has('conflict-409')) throw versionMismatch(409);
-  throw versionMismatch(412, noBody);
+  throw versionMismatch(412, noBody, ctx.faults.has('version-mismatch-text') ? 'Precondition failed' : undefined);
 }
 
 /** Deleting what is absent or already deleted succeeds: delete is idempotent. */
@@ -108,7 +112,8 @@ export function read(ctx: ServerContext, type: string, id: string): StoredVersio
 }
 
 export function vread(ctx: ServerContext, type: string, id: string, versionId: string): StoredVersion {
-  const v = /^\d+$/.test(versionId) ? ctx.store.version(type, id, Number(versionId)) : undefined;
+  const n = versionOfId(versionId, ctx.faults);
+  const v = n === undefined ? undefined : ctx.store.version(type, id, n);
   if (!v) throw notFound(`${type}/${id}/_history/${versionId}`);
   if (v.deleted) throw gone(`${type}/${id}/_history/${versionId}`);
   return v;

@@ -1,5 +1,5 @@
 // GET /metadata: a CapabilityStatement derived from the matrix as this instance's profile exposes it.
-import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r5.js';
+import type { Bundle, CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r5.js';
 import type { ServerContext } from './context.ts';
 import { r5Definition } from './r5-definitions.ts';
 
@@ -57,4 +57,9 @@ export function capabilityStatement(ctx: ServerContext): CapabilityStatement {
       },
     ],
   };
+}
+
+/** The metadata-bundle fault: what some proxies and half-finished servers answer at /metadata — a searchset, not a CapabilityStatement. */
+export function metadataBundle(ctx: ServerContext): Bundle {
+  return { resourceType: 'Bundle', type: 'searchset', total: 0, link: [{ relation: 'self', url: `${ctx.baseUrl}/metadata` }] };
 }

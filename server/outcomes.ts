@@ -39,9 +39,9 @@ export const badRequest = (code: IssueCode, what: string, expression?: string[])
 export const gone = (what: string) => fail(410, 'deleted', `${what} has been deleted`);
 export const unauthorized = () => fail(401, 'login', 'A valid Bearer access token is required');
 
-/** The exact 412 body the platform documents: details.text only, no diagnostics. */
-export function versionMismatch(status = 412, emptyBody = false): FhirError {
-  return new FhirError(status, outcome([{ severity: 'error', code: 'invalid', details: { text: VERSION_MISMATCH } }]), emptyBody);
+/** The exact 412 body the platform documents: details.text only, no diagnostics (or, for a fault, other words). */
+export function versionMismatch(status = 412, emptyBody = false, text = VERSION_MISMATCH): FhirError {
+  return new FhirError(status, outcome([{ severity: 'error', code: 'invalid', details: { text } }]), emptyBody);
 }
 
 /** Errors the search engine throws share the shape {status, outcome}; accept any such error. */

@@ -38,7 +38,8 @@ export function paginate(
   const url = (o: number) =>
     `${linkBase}?${queryString([...applied, ['_count', String(count)], ...(o > 0 ? [['_offset', String(o)] as const] : [])])}`;
   const links: BundleLink[] = [{ relation: 'self', url: url(offset) }];
-  if (count > 0 && offset + count < ids.length) {
+  // paging-no-next: the first page is all a client can reach (Bundle.total still counts every match).
+  if (count > 0 && offset + count < ids.length && !faults.has('paging-no-next')) {
     // paging-repeats: the next page overlaps the previous one by one entry.
     const next = faults.has('paging-repeats') && count > 1 ? offset + count - 1 : offset + count;
     links.push({ relation: 'next', url: url(next) });

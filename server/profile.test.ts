@@ -86,7 +86,8 @@ describe('the generated matrix (capabilities.json)', () => {
     expect(() => playground.require('AuditEvent')).toThrow(/not enabled/);
     expect(() => playground.require('Observation', 'read')).not.toThrow();
     expect(playground.unfiltered.has('Observation:date')).toBe(true);
-    expect(playground.hasGap('terminology:validate-code:uz-core', 'not-loaded')).toBe(true);
+    expect(playground.hasGap('terminology:uz-core:validate-code:https://terminology.dhp.uz/fhir/core/CodeSystem/education-cs', 'not-loaded')).toBe(true);
+    expect(playground.hasGap('terminology:international:validate-code:http://loinc.org', 'not-loaded')).toBe(false);
     const conformant = capabilitiesFor(matrix, 'conformant');
     expect(conformant.unfiltered.size).toBe(0);
     expect(() => conformant.require('AuditEvent', 'read')).not.toThrow();

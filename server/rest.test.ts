@@ -154,6 +154,38 @@ describe('optimistic locking', () => {
   });
 });
 
+describe('bodies the server cannot take', () => {
+  it('415 with an OperationOutcome for a media type it does not read; nothing is created', async () => {
+    const before = (await c.call('GET', '/Patient')).body.total;
+    const res = await c.call('POST', '/Patient', { body: { resourceType: 'Patient' }, headers: { 'Content-Type': 'text/plain' } });
+    expect(res.status).toBe(415);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect((await c.call('GET', '/Patient')).body.total).toBe(before);
+  });
+
+  it('413 with an OperationOutcome for a body over the limit, after reading it all (no reset connection)', async () => {
+    const { MAX_BODY_BYTES } = await import('./http.ts');
+    const res = await c.call('POST', '/Patient', { body: `{"resourceType":"Patient","text":"${'x'.repeat(MAX_BODY_BYTES)}"}` });
+    expect(res.status).toBe(413);
+    expect(res.body.issue[0].code).toBe('too-costly');
+  });
+});
+
+describe('updating a deleted resource (the page: "If-Match on every update")', () => {
+  it('needs If-Match naming the deletion: none → 412, an older version → 412, the deletion\'s version → back', async () => {
+    const created = await c.call('POST', '/Observation', { body: observation() });
+    const id = created.body.id as string;
+    expect((await c.call('DELETE', `/Observation/${id}`)).status).toBe(204);
+    const body = { ...observation(), id };
+    expect((await c.call('PUT', `/Observation/${id}`, { body })).status).toBe(412);
+    expect((await c.call('PUT', `/Observation/${id}`, { body, headers: { 'If-Match': 'W/"1"' } })).status).toBe(412);
+    expect((await c.call('GET', `/Observation/${id}`)).status).toBe(410);
+    const back = await c.call('PUT', `/Observation/${id}`, { body, headers: { 'If-Match': 'W/"2"' } });
+    expect(back.status).toBe(201);
+    expect(back.body.meta.versionId).toBe('3');
+  });
+});
+
 describe('validation on write', () => {
   it('rejects an Observation without status, worded like the platform', async () => {
     const { status: _drop, ...noStatus } = observation();
@@ -169,7 +201,7 @@ describe('validation on write', () => {
   });
 
   it.each([
-    ['Patient', { resourceType: 'Patient', identifier: [] }, 'Patient.identifier'],
+    ['Patient', { resourceType: 'Patient', meta: { profile: ['https://dhp.uz/fhir/core/StructureDefinition/uz-core-patient'] }, identifier: [] }, 'Patient.identifier'],
     ['Encounter', { resourceType: 'Encounter' }, 'Encounter.status'],
     ['EpisodeOfCare', { resourceType: 'EpisodeOfCare', status: 'active' }, 'EpisodeOfCare.patient'],
     ['Condition', { resourceType: 'Condition' }, 'Condition.subject'],

@@ -2,20 +2,21 @@
 import type { Bundle } from 'fhir/r5.js';
 import type { ServerContext } from './context.ts';
 import type { StoredVersion } from './store.ts';
-import { etagOf } from './etag.ts';
+import { etagOf, versionIdOf } from './etag.ts';
+import type { FaultSet } from './faults.ts';
 import { type FhirRequest, type FhirResponse, header } from './http.ts';
 import * as interactions from './interactions.ts';
 
-export function locationOf(v: StoredVersion): string {
-  return `${v.type}/${v.id}/_history/${v.version}`;
+export function locationOf(v: StoredVersion, faults: FaultSet): string {
+  return `${v.type}/${v.id}/_history/${versionIdOf(v.version, faults)}`;
 }
 
 function versionResponse(ctx: ServerContext, status: number, v: StoredVersion): FhirResponse {
   const headers: Record<string, string> = {
-    ETag: etagOf(String(v.version), ctx.faults),
+    ETag: etagOf(v.version, ctx.faults),
     'Last-Modified': new Date(v.lastUpdated).toUTCString(),
   };
-  if (status === 201) headers.Location = `${ctx.baseUrl}/${locationOf(v)}`;
+  if (status === 201) headers.Location = `${ctx.baseUrl}/${locationOf(v, ctx.faults)}`;
   return { status, headers, body: v.resource ?? undefined };
 }
 
@@ -32,7 +33,11 @@ export function vread(ctx: ServerContext, type: string, id: string, version: str
 export function create(ctx: ServerContext, type: string, req: FhirRequest): FhirResponse {
   ctx.caps.require(type, 'create');
   const r = interactions.create(ctx, type, req.body);
-  return versionResponse(ctx, r.status, r.version);
+  const res = versionResponse(ctx, r.status, r.version);
+  // create-200 keeps the Location (only the status is wrong); create-no-location keeps the 201.
+  if (ctx.faults.has('create-200')) res.status = 200;
+  if (ctx.faults.has('create-no-location')) delete res.headers!.Location;
+  return res;
 }
 
 export function update(ctx: ServerContext, type: string, id: string, req: FhirRequest): FhirResponse {
@@ -42,7 +47,7 @@ export function update(ctx: ServerContext, type: string, id: string, req: FhirRe
 }
 
 export function remove(ctx: ServerContext, type: string, id: string): FhirResponse {
-  ctx.caps.require(type, 'delete');
+  ctx.caps.require(type, ctx.faults.has('undeclared-delete-accepted') ? undefined : 'delete');
   interactions.remove(ctx, type, id);
   return { status: 204 };
 }
@@ -63,7 +68,7 @@ export function historyInstance(ctx: ServerContext, type: string, id: string): F
         request: { method: v.deleted ? 'DELETE' : first ? 'POST' : 'PUT', url: v.deleted || !first ? `${type}/${id}` : type },
         response: {
           status: v.deleted ? '204 No Content' : first ? '201 Created' : '200 OK',
-          etag: etagOf(String(v.version), ctx.faults),
+          etag: etagOf(v.version, ctx.faults),
           lastModified: v.lastUpdated,
         },
       } as const;

@@ -2,7 +2,7 @@
 import type { ServerContext } from './context.ts';
 import type { FhirRequest, FhirResponse } from './http.ts';
 import { processBundle } from './bundle.ts';
-import { capabilityStatement } from './metadata.ts';
+import { capabilityStatement, metadataBundle } from './metadata.ts';
 import { notAllowed, notFound } from './outcomes.ts';
 import * as rest from './rest.ts';
 import { searchType } from './search.ts';
@@ -19,7 +19,7 @@ export function route(ctx: ServerContext, req: FhirRequest): FhirResponse {
     throw notAllowed(`${method} on the base URL is not supported`);
   }
   if (type === 'metadata' && segments.length === 1) {
-    if (method === 'GET') return { status: 200, body: capabilityStatement(ctx) };
+    if (method === 'GET') return { status: 200, body: ctx.faults.has('metadata-bundle') ? metadataBundle(ctx) : capabilityStatement(ctx) };
     throw notAllowed(`${method} /metadata is not supported`);
   }
   if (!TYPE_PATTERN.test(type) || extra.length) throw notFound(`/${segments.join('/')}`);

@@ -1,127 +1,277 @@
-// $validate-code and $expand answered from the CodeSystems/ValueSets stored here; reproduces "UZ Core not loaded" gaps.
-import type { CodeSystem, CodeSystemConcept, Parameters, ValueSet, ValueSetExpansionContains } from 'fhir/r5.js';
+// The terminology operations the platform's CapabilityStatement declares: CodeSystem $validate-code, $lookup and
+// $subsumes, ValueSet $expand and $validate-code, ConceptMap $translate, answered from SQLite tables that hold the IG's
+// terminology, HL7's CodeSystems and fragments of the external systems the IG uses (server/terminology/). Where the
+// profile's expected gaps say UZ Core terminology is not loaded, this server answers as if it had never heard of it.
+import type { OperationOutcome, Parameters, ParametersParameter } from 'fhir/r5.js';
 import type { ServerContext } from './context.ts';
 import type { FhirRequest, FhirResponse } from './http.ts';
 import { badRequest, fail, notFound, notSupported } from './outcomes.ts';
+import { TerminologyDb, type SystemRow } from './terminology/db.ts';
+import { declaredSupplements, displayIn, type Entry, matchesFilter, ValueSetExpander } from './terminology/expand.ts';
+import { type Coding, OperationInputs } from './terminology/inputs.ts';
+import { TerminologySources, type Json } from './terminology/sources.ts';
 
 /** Canonical bases of UZ Core content: what the playground has not loaded yet. */
-export const UZ_CORE_BASES = ['https://terminology.dhp.uz/', 'https://dhp.uz/fhir/core/'];
+const UZ_CORE_BASES = ['https://terminology.dhp.uz/', 'https://dhp.uz/fhir/core/'];
 
-const OPERATIONS: Record<string, { types: string[]; gap: string }> = {
-  '$validate-code': { types: ['CodeSystem', 'ValueSet'], gap: 'terminology:validate-code:uz-core' },
-  '$expand': { types: ['ValueSet'], gap: 'terminology:expand:uz-core' },
-};
+/** The capability operation name of each FHIR operation (ids `terminology:uz-core:<op>:<canonical>`). */
+type Op = 'validate-code' | 'lookup' | 'subsumes' | 'expand' | 'validate-code-vs' | 'translate' | 'designation';
 
-type Coding = { system?: string; code: string; display?: string };
+interface Service { db: TerminologyDb; expander: ValueSetExpander }
+const services = new WeakMap<object, Service>();
+/** The files are read once per process; each server's database gets its own copy of the rows it needs. */
+let sources: TerminologySources | undefined;
 
-/** Query, form and Parameters-body inputs merged; the first value of a name wins. */
-function inputs(req: FhirRequest): Map<string, string> {
-  const out = new Map<string, string>();
-  const add = (k: string, v: string | undefined) => {
-    if (v !== undefined && !out.has(k)) out.set(k, v);
+function service(ctx: ServerContext): Service {
+  let s = services.get(ctx.store);
+  if (!s) {
+    const db = new TerminologyDb(ctx.store.db, (sources ??= new TerminologySources()));
+    const expander = new ValueSetExpander(db, (url) => resource(ctx, db, 'ValueSet', url, 'expand'));
+    s = { db, expander };
+    services.set(ctx.store, s);
+  }
+  return s;
+}
+
+const canonical = (url: string) => url.split('|')[0]!;
+
+/** False where the profile's gaps say this UZ Core canonical is not loaded (the server then does not know it). */
+function loaded(ctx: ServerContext, op: Op, url: string): boolean {
+  return !UZ_CORE_BASES.some((b) => url.startsWith(b)) || !ctx.caps.hasGap(`terminology:uz-core:${op}:${url}`, 'not-loaded');
+}
+
+/**
+ * A ValueSet or ConceptMap by canonical: the loaded ones, else one written through the REST API (reloaded when it
+ * changes there), unless the profile has not loaded it.
+ */
+function resource(ctx: ServerContext, db: TerminologyDb, type: 'ValueSet' | 'ConceptMap', url: string, op: Op): Json | undefined {
+  if (!loaded(ctx, op, url)) return undefined;
+  const row = db.resource(type, url);
+  if (row && row.origin === 'ig') return row.json;
+  const stored = ctx.store.findByUrl(type, url) as Json | undefined;
+  if (!stored) return undefined;
+  const origin = `rest:${stored.id}/${stored.meta?.versionId ?? ''}`;
+  if (row?.origin !== origin) {
+    db.putResource(type, stored, origin);
+    services.get(ctx.store)?.expander.invalidate();
+  }
+  return stored;
+}
+
+function codeSystem(ctx: ServerContext, db: TerminologyDb, url: string, op: Op): SystemRow {
+  const found = loaded(ctx, op, url) ? db.system(url) : undefined;
+  if (found && found.origin === 'ig') return found;
+  const stored = loaded(ctx, op, url) ? (ctx.store.findByUrl('CodeSystem', url) as Json | undefined) : undefined;
+  if (stored) {
+    const origin = `rest:${stored.id}/${stored.meta?.versionId ?? ''}`;
+    if (found?.origin !== origin) {
+      db.putCodeSystem(stored, origin);
+      services.get(ctx.store)?.expander.invalidate();
+    }
+    return db.system(url)!;
+  }
+  throw notFound(`CodeSystem ${url}`);
+}
+
+/** The supplements asked for by useSupplement: each must be known, loaded and supplement `system` (when given). */
+function requestedSupplements(ctx: ServerContext, db: TerminologyDb, urls: string[], system?: string): string[] {
+  return urls.map(canonical).map((url) => {
+    const sup = loaded(ctx, 'designation', url) ? db.system(url) : undefined;
+    if (!sup || sup.content !== 'supplement') throw notFound(`CodeSystem supplement ${url}`);
+    if (system && sup.supplements !== system) throw badRequest('invalid', `${url} supplements ${sup.supplements}, not ${system}`);
+    return url;
+  });
+}
+
+/**
+ * Supplements in force: those asked for; with none asked for, a displayLanguage brings in every loaded supplement of
+ * the system (R5 $lookup: "not automatically included except where they provide additional designations").
+ */
+function supplementsInForce(ctx: ServerContext, db: TerminologyDb, requested: string[], system: string | undefined, language: string | undefined): Set<string> {
+  if (ctx.faults.has('supplements-ignored')) return new Set();
+  const extra = language && system && !requested.length ? db.supplementsOf(system).filter((s) => loaded(ctx, 'designation', s.url)).map((s) => s.url) : [];
+  return new Set([...requested, ...extra]);
+}
+
+const param = (name: string, value: Partial<ParametersParameter>): ParametersParameter => ({ name, ...value });
+
+function issues(code: 'code-invalid' | 'not-found' | 'invalid', text: string): ParametersParameter {
+  const outcome: OperationOutcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, details: { text } }] };
+  return { name: 'issues', resource: outcome };
+}
+
+function codingOf(p: OperationInputs, codeName: string, systemName: string, codingName: string): Coding {
+  const c = p.coding(codingName);
+  return { system: c?.system ?? p.get(systemName), code: c?.code ?? p.get(codeName), display: c?.display ?? p.get('display') };
+}
+
+function entryOf(db: TerminologyDb, system: string, code: string, supplements: ReadonlySet<string>): Entry | undefined {
+  const c = db.concept(system, code);
+  return c && { system, code, ...(c.display ? { display: c.display } : {}), designations: db.designations(system, code, supplements) };
+}
+
+function validationResult(entry: Entry | undefined, code: string, system: string | undefined, language: string | undefined, notFoundMessage: string, given?: string): Parameters {
+  if (!entry) {
+    return { resourceType: 'Parameters', parameter: [
+      param('result', { valueBoolean: false }), param('code', { valueCode: code }), ...(system ? [param('system', { valueUri: system })] : []),
+      param('message', { valueString: notFoundMessage }), issues('code-invalid', notFoundMessage),
+    ] };
+  }
+  const display = displayIn(entry, language);
+  const displays = [entry.display, ...entry.designations.map((d) => d.value)].filter(Boolean);
+  const wrongDisplay = given !== undefined && !displays.includes(given);
+  const message = `Wrong display "${given}" for ${entry.system}|${code}: expected "${entry.display ?? display}"`;
+  return { resourceType: 'Parameters', parameter: [
+    param('result', { valueBoolean: !wrongDisplay }), param('code', { valueCode: code }), param('system', { valueUri: entry.system }),
+    ...(display ? [param('display', { valueString: display })] : []),
+    ...(wrongDisplay ? [param('message', { valueString: message }), issues('invalid', message)] : []),
+  ] };
+}
+
+function validateCodeSystem(ctx: ServerContext, s: Service, p: OperationInputs): Parameters {
+  const c = codingOf(p, 'code', 'system', 'coding');
+  const url = p.get('url') ?? c.system;
+  if (!url || !c.code) throw badRequest('required', 'CodeSystem/$validate-code needs url (or a coding with a system) and code');
+  const sys = codeSystem(ctx, s.db, canonical(url), 'validate-code');
+  if (sys.content === 'supplement') throw badRequest('invalid', `${url} is a supplement, not a code system`);
+  const language = p.get('displayLanguage');
+  const entry = entryOf(s.db, sys.url, c.code, supplementsInForce(ctx, s.db, [], sys.url, language));
+  if (ctx.faults.has('validate-code-always-true')) return validationResult(entry ?? { system: sys.url, code: c.code, designations: [] }, c.code, sys.url, language, '');
+  const unknown = `Unknown code "${c.code}" in the CodeSystem ${sys.url}${sys.content === 'fragment' ? ' (as far as the fragment this server holds goes)' : ''}`;
+  return validationResult(entry, c.code, sys.url, language, unknown, c.display);
+}
+
+function lookup(ctx: ServerContext, s: Service, p: OperationInputs): Parameters {
+  const c = codingOf(p, 'code', 'system', 'coding');
+  if (!c.system || !c.code) throw badRequest('required', 'CodeSystem/$lookup needs system and code (or a coding)');
+  const sys = codeSystem(ctx, s.db, canonical(c.system), 'lookup');
+  const requested = requestedSupplements(ctx, s.db, p.all('useSupplement'), sys.url);
+  const language = p.get('displayLanguage');
+  const entry = entryOf(s.db, sys.url, c.code, supplementsInForce(ctx, s.db, requested, sys.url, language));
+  if (!entry) throw notFound(`Code "${c.code}" in the CodeSystem ${sys.url}`);
+  return { resourceType: 'Parameters', parameter: [
+    param('name', { valueString: sys.name ?? sys.url }),
+    param('display', { valueString: displayIn(entry, language) ?? c.code }),
+    ...entry.designations.map((d) => ({ name: 'designation', part: [
+      ...(d.language ? [param('language', { valueCode: d.language })] : []), param('value', { valueString: d.value }),
+    ] })),
+    ...s.db.parents(sys.url, c.code).map((v) => ({ name: 'property', part: [param('code', { valueCode: 'parent' }), param('value', { valueCode: v })] })),
+    ...s.db.children(sys.url, c.code).map((v) => ({ name: 'property', part: [param('code', { valueCode: 'child' }), param('value', { valueCode: v })] })),
+  ] };
+}
+
+function subsumes(ctx: ServerContext, s: Service, p: OperationInputs): Parameters {
+  const a = codingOf(p, 'codeA', 'system', 'codingA');
+  const b = codingOf(p, 'codeB', 'system', 'codingB');
+  const url = p.get('system') ?? a.system;
+  if (!url || !a.code || !b.code) throw badRequest('required', 'CodeSystem/$subsumes needs system, codeA and codeB (or codingA and codingB)');
+  const sys = codeSystem(ctx, s.db, canonical(url), 'subsumes');
+  for (const code of [a.code, b.code]) if (!s.db.concept(sys.url, code)) throw badRequest('code-invalid', `Unknown code "${code}" in the CodeSystem ${sys.url}`);
+  if (sys.content === 'fragment' && a.code !== b.code) throw fail(422, 'not-supported', `This server holds only a fragment of ${sys.url}, without its hierarchy`);
+  const above = (code: string): Set<string> => {
+    const out = new Set<string>();
+    const todo = s.db.parents(sys.url, code);
+    while (todo.length) {
+      const x = todo.shift()!;
+      if (!out.has(x)) { out.add(x); todo.push(...s.db.parents(sys.url, x)); }
+    }
+    return out;
   };
-  for (const [k, v] of req.query) add(k, v);
-  for (const [k, v] of req.form ?? []) add(k, v);
-  const body = req.body as Parameters | undefined;
-  if (body?.resourceType === 'Parameters') {
-    for (const p of body.parameter ?? []) {
-      const value = p.valueUri ?? p.valueCode ?? p.valueString ?? p.valueCanonical ?? p.valueUrl;
-      if (p.name === 'coding' && p.valueCoding) {
-        add('system', p.valueCoding.system);
-        add('code', p.valueCoding.code);
-      } else add(p.name, value);
+  const outcome = a.code === b.code ? 'equivalent' : above(b.code).has(a.code) ? 'subsumes' : above(a.code).has(b.code) ? 'subsumed-by' : 'not-subsumed';
+  return { resourceType: 'Parameters', parameter: [param('outcome', { valueCode: outcome })] };
+}
+
+function valueSetAndSupplements(ctx: ServerContext, s: Service, p: OperationInputs, op: Op): { vs: Json; supplements: Set<string> } {
+  const url = p.get('url');
+  if (!url) throw badRequest('required', `ValueSet/$${op === 'expand' ? 'expand' : 'validate-code'} needs url`);
+  const vs = resource(ctx, s.db, 'ValueSet', canonical(url), op);
+  if (!vs) throw notFound(`ValueSet ${url}`);
+  const requested = requestedSupplements(ctx, s.db, [...declaredSupplements(vs), ...p.all('useSupplement')]);
+  return { vs, supplements: supplementsInForce(ctx, s.db, requested, undefined, undefined) };
+}
+
+function expand(ctx: ServerContext, s: Service, p: OperationInputs): FhirResponse {
+  const { vs, supplements } = valueSetAndSupplements(ctx, s, p, 'expand');
+  const filter = p.get('filter');
+  const language = p.get('displayLanguage');
+  let entries = s.expander.expand(vs, supplements);
+  if (filter && !ctx.faults.has('expand-ignores-filter')) entries = entries.filter((e) => matchesFilter(e, filter));
+  const offset = p.integer('offset') ?? 0;
+  const count = p.integer('count');
+  const page = entries.slice(offset, count === undefined ? undefined : offset + count);
+  const used = (['filter', 'offset', 'count', 'displayLanguage'] as const).filter((n) => p.get(n) !== undefined)
+    .map((n) => (n === 'offset' || n === 'count' ? param(n, { valueInteger: Number(p.get(n)) }) : param(n, { valueString: p.get(n) })));
+  return { status: 200, body: {
+    resourceType: 'ValueSet', url: vs.url, ...(vs.name ? { name: vs.name } : {}), status: vs.status ?? 'active',
+    expansion: {
+      timestamp: new Date().toISOString(), total: entries.length, offset,
+      ...(used.length ? { parameter: used } : {}),
+      contains: page.map((e) => {
+        const display = displayIn(e, language);
+        return {
+          system: e.system, code: e.code, ...(display ? { display } : {}),
+          ...(p.boolean('includeDesignations') && e.designations.length ? { designation: e.designations.map((d) => ({ ...(d.language ? { language: d.language } : {}), value: d.value })) } : {}),
+        };
+      }),
+    },
+  } as FhirResponse['body'] };
+}
+
+function validateValueSet(ctx: ServerContext, s: Service, p: OperationInputs): Parameters {
+  const { vs, supplements } = valueSetAndSupplements(ctx, s, p, 'validate-code-vs');
+  const c = codingOf(p, 'code', 'system', 'coding');
+  if (!c.code) throw badRequest('required', 'ValueSet/$validate-code needs code (with system) or coding');
+  const entry = s.expander.expand(vs, supplements).find((e) => e.code === c.code && (!c.system || e.system === c.system));
+  const language = p.get('displayLanguage');
+  if (ctx.faults.has('validate-code-always-true')) return validationResult(entry ?? { system: c.system ?? '', code: c.code, designations: [] }, c.code, c.system, language, '');
+  return validationResult(entry, c.code, c.system, language, `${c.system ? `${c.system}|` : ''}${c.code} is not in the ValueSet ${vs.url}`, c.display);
+}
+
+function translate(ctx: ServerContext, s: Service, p: OperationInputs): Parameters {
+  const url = p.get('url');
+  if (!url) throw badRequest('required', 'ConceptMap/$translate needs url');
+  const cm = resource(ctx, s.db, 'ConceptMap', canonical(url), 'translate');
+  if (!cm) throw notFound(`ConceptMap ${url}`);
+  const c = codingOf(p, 'sourceCode', 'system', 'sourceCoding');
+  const code = c.code ?? p.get('code');
+  if (!code) throw badRequest('required', 'ConceptMap/$translate needs sourceCode and system (or sourceCoding)');
+  const targetSystem = p.get('targetSystem');
+  const matches: ParametersParameter[] = [];
+  for (const g of cm.group ?? []) {
+    if (c.system && g.source !== c.system) continue;
+    if (targetSystem && g.target !== targetSystem) continue;
+    for (const e of g.element ?? []) {
+      if (e.code !== code) continue;
+      for (const t of e.target ?? []) {
+        matches.push({ name: 'match', part: [
+          param('relationship', { valueCode: t.relationship }),
+          param('concept', { valueCoding: { system: g.target, code: t.code, ...(t.display ? { display: t.display } : {}) } }),
+          param('originMap', { valueUri: cm.url }),
+        ] });
+      }
     }
   }
-  return out;
+  const ok = matches.some((m) => m.part![0]!.valueCode !== 'not-related-to');
+  return { resourceType: 'Parameters', parameter: [
+    param('result', { valueBoolean: ok }),
+    ...(ok ? [] : [param('message', { valueString: `No mapping for ${c.system ? `${c.system}|` : ''}${code} in the ConceptMap ${cm.url}` })]),
+    ...matches,
+  ] };
 }
 
-const canonical = (url: string) => url.split('|')[0];
-
-function checkLoaded(ctx: ServerContext, gap: string, url: string | undefined): void {
-  if (url && UZ_CORE_BASES.some((b) => url.startsWith(b)) && ctx.caps.hasGap(gap, 'not-loaded')) {
-    throw fail(404, 'not-found', `${url}: UZ Core terminology is not loaded on this server`);
-  }
-}
-
-function flatten(system: string, concepts: CodeSystemConcept[] | undefined): Coding[] {
-  return (concepts ?? []).flatMap((c) => [{ system, code: c.code, display: c.display }, ...flatten(system, c.concept)]);
-}
-
-function codeSystem(ctx: ServerContext, url: string): CodeSystem {
-  const cs = ctx.store.findByUrl('CodeSystem', canonical(url)) as CodeSystem | undefined;
-  if (!cs) throw notFound(`CodeSystem ${url}`);
-  return cs;
-}
-
-function expandValueSet(ctx: ServerContext, vs: ValueSet, seen: Set<string>): Coding[] {
-  const fromInclude = (inc: NonNullable<NonNullable<ValueSet['compose']>['include']>[number]): Coding[] => {
-    const nested = (inc.valueSet ?? []).flatMap((u) => expandUrl(ctx, u, seen));
-    if (!inc.system) return nested;
-    const codes = inc.concept
-      ? inc.concept.map((c) => ({ system: inc.system, code: c.code, display: c.display }))
-      : flatten(inc.system, codeSystem(ctx, inc.system).concept);
-    if (inc.filter?.length) throw fail(422, 'not-supported', 'ValueSet include filters are not supported by this server');
-    return [...codes, ...nested];
-  };
-  const included = (vs.compose?.include ?? []).flatMap(fromInclude);
-  const excluded = new Set((vs.compose?.exclude ?? []).flatMap(fromInclude).map((c) => `${c.system}|${c.code}`));
-  const unique = new Map<string, Coding>();
-  for (const c of included) if (!excluded.has(`${c.system}|${c.code}`)) unique.set(`${c.system}|${c.code}`, c);
-  return [...unique.values()];
-}
-
-function expandUrl(ctx: ServerContext, url: string, seen: Set<string>): Coding[] {
-  if (seen.has(url)) return [];
-  seen.add(url);
-  const vs = ctx.store.findByUrl('ValueSet', canonical(url)) as ValueSet | undefined;
-  if (!vs) throw notFound(`ValueSet ${url}`);
-  return expandValueSet(ctx, vs, seen);
-}
-
-function result(ok: boolean, message: string, display?: string): Parameters {
-  return {
-    resourceType: 'Parameters',
-    parameter: [
-      { name: 'result', valueBoolean: ok },
-      ...(display ? [{ name: 'display', valueString: display }] : []),
-      { name: 'message', valueString: message },
-    ],
-  };
-}
-
-function validateCode(ctx: ServerContext, type: string, p: Map<string, string>): Parameters {
-  const code = p.get('code');
-  if (!code) throw badRequest('required', 'Parameter code is required');
-  if (type === 'CodeSystem') {
-    const url = p.get('url') ?? p.get('system');
-    if (!url) throw badRequest('required', 'Parameter url (or system) is required');
-    const found = flatten(url, codeSystem(ctx, url).concept).find((c) => c.code === code);
-    return found ? result(true, `${code} is in ${url}`, found.display) : result(false, `Unknown code "${code}" in ${url}`);
-  }
-  const url = p.get('url');
-  if (!url) throw badRequest('required', 'Parameter url is required');
-  const system = p.get('system');
-  const found = expandUrl(ctx, url, new Set()).find((c) => c.code === code && (!system || c.system === system));
-  return found
-    ? result(true, `${code} is in ${url}`, found.display)
-    : result(false, `${system ? `${system}|` : ''}${code} is not in ValueSet ${url}`);
-}
-
-function expand(ctx: ServerContext, p: Map<string, string>): ValueSet {
-  const url = p.get('url');
-  if (!url) throw badRequest('required', 'Parameter url is required');
-  const vs = ctx.store.findByUrl('ValueSet', canonical(url)) as ValueSet | undefined;
-  if (!vs) throw notFound(`ValueSet ${url}`);
-  const contains: ValueSetExpansionContains[] = expandValueSet(ctx, vs, new Set([url]));
-  return { ...vs, expansion: { timestamp: new Date().toISOString(), total: contains.length, contains } };
-}
+const HANDLERS: Record<string, Partial<Record<string, (ctx: ServerContext, s: Service, p: OperationInputs) => Parameters | FhirResponse>>> = {
+  '$validate-code': { CodeSystem: validateCodeSystem, ValueSet: validateValueSet },
+  '$lookup': { CodeSystem: lookup },
+  '$subsumes': { CodeSystem: subsumes },
+  '$expand': { ValueSet: expand },
+  '$translate': { ConceptMap: translate },
+};
 
 export function terminologyOperation(ctx: ServerContext, type: string, name: string, req: FhirRequest): FhirResponse {
-  const op = OPERATIONS[name];
-  if (!op || !op.types.includes(type)) throw notSupported(`Operation ${type}/${name} is not supported`);
+  const handler = HANDLERS[name]?.[type];
+  if (!handler) throw notSupported(`Operation ${type}/${name} is not supported`);
   ctx.caps.require(type);
-  const p = inputs(req);
-  checkLoaded(ctx, op.gap, p.get('url'));
-  checkLoaded(ctx, op.gap, p.get('system'));
-  return { status: 200, body: name === '$expand' ? expand(ctx, p) : validateCode(ctx, type, p) };
+  const inputs = new OperationInputs(req);
+  const out = handler(ctx, service(ctx), inputs);
+  return 'status' in out ? out : { status: 200, body: out };
 }

@@ -1,5 +1,6 @@
 // Test-only helpers: a small hand-made matrix, a stand-in search engine, and an HTTP client that holds a token.
 import type { Matrix, ResourceCapability, SearchParam } from '../lib/matrix/types.ts';
+import { parseFaults } from './faults.ts';
 import { type InternalServerOptions, type RunningServer, startServer } from './index.ts';
 
 const ALL = ['create', 'read', 'vread', 'update', 'delete', 'history-instance', 'search-type'];
@@ -40,8 +41,7 @@ export function smallMatrix(): Matrix {
       playground: { description: 'playground', clientAuth: 'client_secret_post', readOnly: false, gaps: [
         { capability: 'endpoint:AuditEvent', kind: 'not-enabled', reason: 'AV1', since: '2026-06-03' },
         { capability: 'search:Observation:date', kind: 'unfiltered', reason: 'AV2', since: '2026-06-03' },
-        { capability: 'terminology:validate-code:uz-core', kind: 'not-loaded', reason: 'AV5', since: '2026-06-03' },
-        { capability: 'terminology:expand:uz-core', kind: 'not-loaded', reason: 'AV5', since: '2026-06-03' },
+        { capability: 'terminology:uz-core', kind: 'not-loaded', reason: 'AV5', since: '2026-06-03' },
       ] },
     },
   };
@@ -81,7 +81,7 @@ export async function startTestServer(opts: InternalServerOptions = {}): Promise
         headers['Content-Type'] = 'application/x-www-form-urlencoded';
         body = init.form;
       } else if (init.body !== undefined) {
-        headers['Content-Type'] = 'application/fhir+json';
+        headers['Content-Type'] ??= 'application/fhir+json';
         body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       }
       const url = path.startsWith('http') ? path : `${server.baseUrl}${path}`;
@@ -90,6 +90,16 @@ export async function startTestServer(opts: InternalServerOptions = {}): Promise
       return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
     },
   };
+}
+
+/** Runs `fn` against a fresh server (no auth) with the given fault switches on, and stops it. */
+export async function withFaults(specs: string[], fn: (c: TestClient) => Promise<void>): Promise<void> {
+  const c = await startTestServer({ auth: false, faults: parseFaults(specs) });
+  try {
+    await fn(c);
+  } finally {
+    await c.server.close();
+  }
 }
 
 export const observation = (extra: Record<string, unknown> = {}) => ({

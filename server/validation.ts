@@ -1,6 +1,9 @@
-// Write-time checks: the body's shape, and the UZ Core elements the profiles make mandatory, as one data table.
+// Write-time checks: the body's shape; a resource claiming UZ Core profiles is validated against them in full
+// (server/profiles); one claiming none is held to the elements the base resources make mandatory, as one data table.
 import type { Resource } from 'fhir/r5.js';
+import type { FaultSet } from './faults.ts';
 import { FhirError, badRequest, issue, outcome } from './outcomes.ts';
+import { claimedProfiles, validateAgainst } from './profiles/validate.ts';
 
 const PROFILE_BASE = 'https://dhp.uz/fhir/core/StructureDefinition/';
 
@@ -12,7 +15,10 @@ interface RequiredRule {
   profile: string;
 }
 
-/** Mandatory elements of the UZ Core profiles for the types the harness writes (IG facts §5). */
+/**
+ * Mandatory elements of the types the harness writes (IG facts §5), for a resource that claims no UZ Core profile: the
+ * base resources' minimums. (Patient.identifier is UZ Core's own: the IG's example-patient, which claims nothing, has none.)
+ */
 export const REQUIRED_RULES: readonly RequiredRule[] = [
   { type: 'Observation', path: 'status', min: 1, profile: 'uz-core-observation' },
   { type: 'Observation', path: 'code', min: 1, profile: 'uz-core-observation' },
@@ -20,7 +26,6 @@ export const REQUIRED_RULES: readonly RequiredRule[] = [
   { type: 'Encounter', path: 'status', min: 1, profile: 'uz-core-encounter' },
   { type: 'EpisodeOfCare', path: 'status', min: 1, profile: 'uz-core-episodeofcare' },
   { type: 'EpisodeOfCare', path: 'patient', min: 1, profile: 'uz-core-episodeofcare' },
-  { type: 'Patient', path: 'identifier', min: 1, profile: 'uz-core-patient' },
   { type: 'Procedure', path: 'status', min: 1, profile: 'uz-core-procedure' },
   { type: 'Procedure', path: 'subject', min: 1, profile: 'uz-core-procedure' },
   { type: 'Immunization', path: 'status', min: 1, profile: 'uz-core-immunization' },
@@ -69,5 +74,17 @@ export function checkRequired(resource: Resource): void {
         [`${r.type}.${r.path}`],
       ),
     );
+  if (issues.length) throw new FhirError(PROFILE_VIOLATION_STATUS, outcome(issues));
+}
+
+/**
+ * Which rules apply: the UZ Core profiles the resource claims in meta.profile, all of them (a claim is a promise the
+ * server holds the writer to); without a claim, the mandatory elements above. The type's own declared profiles are
+ * not imposed on unclaimed resources: the platform's examples and other clients' minimal resources claim nothing.
+ */
+export function validateWrite(resource: Resource, faults: FaultSet): void {
+  const claimed = claimedProfiles(resource);
+  if (!claimed.length) return checkRequired(resource);
+  const issues = claimed.flatMap((p) => validateAgainst(p, resource, { skipMinimums: faults.has('required-not-enforced') }));
   if (issues.length) throw new FhirError(PROFILE_VIOLATION_STATUS, outcome(issues));
 }

@@ -1,11 +1,14 @@
 // The searchset itself: Bundle type and self link, _count, paging to the end, POST _search, unknown parameters
-// (strict and lenient), _sort and _total — over seven Patients with a tag of their own.
+// (strict and lenient), _sort and _total — over seven Patients with a tag of their own; one of them carries an Uzbek
+// family name for the advisory apostrophe check.
 import { beforeAll, describe } from 'vitest';
 import { session } from '../lib/run/session.ts';
+import { checkUzbekApostrophes } from '../lib/search/apostrophes.ts';
 import * as shape from '../lib/search/shape.ts';
 import { capabilityTest } from '../lib/vitest/capability.ts';
+import { CreatedResources } from '../lib/fixtures/teardown.ts';
 import { scopedHook } from '../lib/vitest/scope.ts';
-import { deletedAfterAll } from '../lib/vitest/teardown.ts';
+import { deleteAfterAll } from '../lib/vitest/teardown.ts';
 
 const CHECKS: [capability: string, title: string, check: (c: Parameters<typeof shape.checkPaging>[0], f: shape.ShapeFixture) => Promise<void>][] = [
   ['search:searchset-bundle', 'A search answers a Bundle of type searchset with a self link and exactly the matches', shape.checkSearchsetBundle],
@@ -16,11 +19,13 @@ const CHECKS: [capability: string, title: string, check: (c: Parameters<typeof s
   ['search:unknown-param-lenient', 'An unknown parameter is ignored (same results) and left out of the self link', shape.checkUnknownLenient],
   ['search:sort', '_sort orders by a date parameter (both directions) and by _lastUpdated', shape.checkSort],
   ['search:total', '_total=accurate gives Bundle.total equal to the number of matches', shape.checkTotal],
+  ['search:string-uzbek-apostrophes', 'A family name written with ʻ is found when typed with ʼ \' ‘ ’ ` (advisory)', checkUzbekApostrophes],
 ];
 
 describe.concurrent('searchset shape', () => {
   const s = session();
-  const created = deletedAfterAll(s);
+  const created = new CreatedResources();
+  deleteAfterAll(s, created);
   let fixture: shape.ShapeFixture | undefined;
   let failure: Error | undefined;
 

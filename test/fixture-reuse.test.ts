@@ -6,6 +6,7 @@ import { TokenSource } from '../lib/client/token.ts';
 import { runTag, tagQuery } from '../lib/fixtures/run-tag.ts';
 import { GapBook } from '../lib/matrix/gaps.ts';
 import { loadMatrix } from '../lib/matrix/load.ts';
+import { seedSource } from '../lib/run/seed.ts';
 import { TypeFixtures, writableTypes } from '../lib/search/type-fixtures.ts';
 import { startServer, type RunningServer } from '../server/index.ts';
 
@@ -31,10 +32,10 @@ test('a type without delete is planted under the same ids every run, updated in 
   const writable = writableTypes(matrix, new GapBook([]));
   const codeSystem = matrix.resources.find((r) => r.type === 'CodeSystem')!;
   expect(codeSystem.interactions).not.toContain('delete');
-  expect(writable.get('CodeSystem')).toBe('PUT, else POST');
+  expect(writable.get('CodeSystem')).toBe('reuse, else POST');
 
   const plant = async (runId: string) => {
-    const fx = new TypeFixtures(codeSystem, writable, runTag(runId), runId);
+    const fx = new TypeFixtures(codeSystem, writable, runTag(runId), seedSource(1, runId));
     await fx.plant(client);
     expect(fx.problem).toBeUndefined();
     return fx;

@@ -2,10 +2,10 @@
 // server nothing fails; each fault switch flips exactly the capability ids it claims to (one run per fault,
 // restricted to the suites it can touch); the playground profile turns the not-enabled endpoints into expected
 // gaps; and no run leaves a secret, password, token or code anywhere in its output.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_CLIENT_SECRET, TEST_USER } from '../server/index.ts';
+import { filesUnder, findLeaks, LEAK_PATTERNS, readableText } from './support/leak-scan.ts';
 import { idsWith, runCli, type CliRun } from './support/run-cli.ts';
 
 const MINE = ['auth', 'concurrency', 'transactions', 'availability'] as const;
@@ -30,35 +30,36 @@ function run(...args: string[]) {
 const conformant = () => run('run', '--profile', 'conformant', '--suite', MINE.join(','));
 const auth = (fault: string) => run('run', '--profile', 'conformant', '--suite', 'auth', '--fault', fault);
 
-describe.concurrent('suites against the reference server', () => {
+describe.concurrent('suites against the reference server', { timeout: 300_000 }, () => {
   test('against the conformant profile every capability of the four suites passes', async () => {
     const r = await conformant();
     expect(r.results, r.stderr).toBeDefined();
     const mine = r.results!.capabilities.filter((c) => (MINE as readonly string[]).includes(c.suite));
     expect(mine.filter((c) => c.verdict !== 'pass').map((c) => `${c.id}: ${c.verdict} ${c.reason ?? ''}`)).toEqual([]);
     const bySuite = Object.fromEntries(MINE.map((s) => [s, mine.filter((c) => c.suite === s).length]));
-    expect(bySuite).toEqual({ auth: 15, concurrency: 7, transactions: 5, availability: 61 });
+    expect(bySuite).toEqual({ auth: 15, concurrency: 8, transactions: 5, availability: 63 });
     expect(r.code).toBe(0);
   });
 
-  // The exact set each fault flips. Cascades are real: a server that does not increment versions also lets
-  // a stale If-Match match (so the stale-write checks and the lost-update property fail) and breaks PUT entries.
+  // The exact set each fault flips: its root cause fails, and what depends on it (the matrix's `requires`) is
+  // blocked naming it — a server that does not increment versions fails one capability, not five.
   test.for([
-    ['if-match-ignored', WRITE_SUITES, ['concurrency:lost-update', 'concurrency:stale-if-match-412', 'concurrency:stale-write-no-change']],
-    ['if-match-optional', WRITE_SUITES, ['concurrency:if-match-required']],
-    ['strong-etag', WRITE_SUITES, ['concurrency:weak-etag']],
-    ['version-not-incremented', WRITE_SUITES, ['concurrency:lost-update', 'concurrency:stale-if-match-412', 'concurrency:stale-write-no-change', 'concurrency:update-with-if-match', 'transaction:put-entries']],
-    // The burst sees 409s where it needs 412s; the property alone would pass (nothing is lost).
-    ['conflict-409', WRITE_SUITES, ['concurrency:lost-update', 'concurrency:stale-if-match-412']],
-    ['precondition-no-outcome', WRITE_SUITES, ['concurrency:stale-if-match-412']],
-    ['transaction-partial', WRITE_SUITES, ['transaction:atomic', 'transaction:atomic-property']],
-    ['urn-uuid-unresolved', WRITE_SUITES, ['transaction:urn-uuid-resolved']],
-    ['token-wrong-secret', 'auth', ['auth:invalid-client']],
-    ['api-no-auth', 'auth', ['auth:api-rejects-expired-token', 'auth:api-rejects-invalid-token', 'auth:api-requires-token']],
-  ] as const)('fault %s (--suite %s) flips exactly %j', async ([fault, suites, expected]) => {
+    ['if-match-ignored', WRITE_SUITES, ['concurrency:stale-if-match-412'], ['concurrency:lost-update', 'concurrency:stale-write-no-change']],
+    ['if-match-optional', WRITE_SUITES, ['concurrency:if-match-required'], []],
+    ['strong-etag', WRITE_SUITES, ['concurrency:weak-etag'], []],
+    ['version-not-incremented', WRITE_SUITES, ['concurrency:update-with-if-match'], ['concurrency:lost-update', 'concurrency:stale-if-match-412', 'concurrency:stale-write-no-change', 'concurrency:version-integer', 'transaction:put-entries']],
+    ['conflict-409', WRITE_SUITES, ['concurrency:stale-if-match-412'], ['concurrency:lost-update', 'concurrency:stale-write-no-change']],
+    ['precondition-no-outcome', WRITE_SUITES, ['concurrency:stale-if-match-412'], []],
+    ['transaction-partial', WRITE_SUITES, ['transaction:atomic'], ['transaction:atomic-property']],
+    ['urn-uuid-unresolved', WRITE_SUITES, ['transaction:urn-uuid-resolved'], []],
+    ['token-wrong-secret', 'auth', ['auth:invalid-client'], []],
+    ['api-no-auth', 'auth', ['auth:api-requires-token'], ['auth:api-rejects-expired-token', 'auth:api-rejects-invalid-token']],
+  ] as const)('fault %s (--suite %s) fails exactly %j, blocks %j', async ([fault, suites, failed, blocked]) => {
     const r = suites === 'auth' ? await auth(fault) : await run('run', '--profile', 'conformant', '--suite', suites, '--fault', fault);
     expect(r.results, r.stderr).toBeDefined();
-    expect(idsWith(r.results, 'fail', 'error')).toEqual([...expected].sort());
+    expect(idsWith(r.results, 'fail', 'error')).toEqual([...failed].sort());
+    expect(idsWith(r.results, 'blocked')).toEqual([...blocked].sort());
+    for (const id of blocked) expect(r.results!.capabilities.find((c) => c.id === id)!.blockedBy, id).toBe(failed[0]);
     expect(r.code).toBe(1);
   });
 
@@ -69,24 +70,6 @@ describe.concurrent('suites against the reference server', () => {
     expect(r.code).toBe(0);
   });
 });
-
-/** Every file under a run folder, recursively. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-// What a leaked credential looks like once the exact values are unknown (tokens and codes live only in the child):
-const LEAK_PATTERNS: [string, RegExp][] = [
-  ['a JWT', /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
-  // A credential is long and has digits (so a sentence such as "Bearer access_token" is not one).
-  ['a Bearer/Basic credential', /\b(?:Bearer|Basic)\s+(?!\[REDACTED\])(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{16,}/],
-  ['a secret JSON field', /"(?:access_token|refresh_token|id_token|client_secret|code_verifier|password)"\s*:\s*"(?!\[REDACTED\])[^"]+"/],
-  ['a secret form field', /\b(?:access_token|client_secret|code_verifier|password)=(?!%5BREDACTED%5D|\[REDACTED\])[^&\s"]+/],
-  ['an authorization code', /[?&]code=(?!%5BREDACTED%5D|\[REDACTED\])[A-Za-z0-9_-]{20,}/],
-];
 
 describe('secrets stay out of every output', () => {
   test.for([
@@ -107,18 +90,12 @@ describe('secrets stay out of every output', () => {
     const hits: string[] = [];
     let evidence = 0, redacted = 0;
     for (const r of all) {
-      const texts: [string, string][] = [['stdout', r.stdout], ['stderr', r.stderr], ...filesUnder(r.outDir).map((f): [string, string] => [f, readFileSync(f, 'latin1')])];
+      const texts: [string, string][] = [['stdout', r.stdout], ['stderr', r.stderr], ...filesUnder(r.outDir).map((f): [string, string] => [f, readableText(f)])];
       for (const [where, text] of texts) {
         if (where.includes(`${join('evidence', '')}`)) evidence++;
         if (text.includes('[REDACTED]')) redacted++;
-        for (const [what, needle] of [['the client secret', DEFAULT_CLIENT_SECRET], ['the test password', TEST_USER.password]] as const) {
-          if (text.includes(needle)) hits.push(`${what} in ${where}`);
-        }
-        for (const [what, re] of LEAK_PATTERNS) {
-          const m = re.exec(text);
-          if (m) hits.push(`${what} in ${where}: ${m[0].slice(0, 40)}…`);
-        }
       }
+      hits.push(...findLeaks(texts, [['the client secret', DEFAULT_CLIENT_SECRET], ['the test password', TEST_USER.password]]));
     }
     expect(hits).toEqual([]);
     // Not vacuous: the faulted runs wrote evidence holding tokens and Authorization headers, all scrubbed.

@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { draw } from '../run/seed.ts';
 import { expiredLookalike, jwtClaims } from './expired-jwt.ts';
 
 const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -10,7 +11,7 @@ test.for([
   ['no token', undefined],
 ] as const)('from %s: a three-part JWT, exp in the past, a fresh signature', ([, token]) => {
   const now = Date.UTC(2026, 0, 1);
-  const fake = expiredLookalike(token, now);
+  const fake = expiredLookalike(token, draw(1, 'jwt'), now);
   const [h, , sig] = fake.split('.');
   expect(fake.split('.')).toHaveLength(3);
   const claims = jwtClaims(fake)!;
@@ -21,5 +22,10 @@ test.for([
 });
 
 test('keeps the real token\'s issuer, audience and client', () => {
-  expect(jwtClaims(expiredLookalike(real))).toMatchObject({ iss: 'http://h/oauth', aud: 'http://h/fhir', client_id: 'c' });
+  expect(jwtClaims(expiredLookalike(real, draw(1, 'jwt')))).toMatchObject({ iss: 'http://h/oauth', aud: 'http://h/fhir', client_id: 'c' });
+});
+
+test('the same seed and clock make the same look-alike', () => {
+  expect(expiredLookalike(real, draw(5, 'jwt'), 1e12)).toBe(expiredLookalike(real, draw(5, 'jwt'), 1e12));
+  expect(expiredLookalike(real, draw(5, 'jwt'), 1e12)).not.toBe(expiredLookalike(real, draw(6, 'jwt'), 1e12));
 });

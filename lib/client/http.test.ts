@@ -101,13 +101,21 @@ describe('FhirClient', () => {
     await c.close();
   });
 
-  test('only GETs are retried after a 5xx', async () => {
+  test('after a 5xx GETs are retried, a plain POST is not', async () => {
     const c = new FhirClient({ baseUrl: base, backoffMs: 10 });
     const get = await c.request('GET', 'flaky');
     expect([get.status, get.retried]).toEqual([200, true]);
     hits.delete('/fhir/flaky');
     const post = await c.request('POST', 'flaky', { body: {} });
     expect([post.status, post.retried]).toEqual([503, false]);
+    await c.close();
+  });
+
+  test('a POST marked idempotent (an operation that changes nothing) is retried like a GET', async () => {
+    const c = new FhirClient({ baseUrl: base, backoffMs: 10 });
+    hits.delete('/fhir/flaky');
+    const post = await c.request('POST', 'flaky', { body: {}, idempotent: true });
+    expect([post.status, post.retried]).toEqual([200, true]);
     await c.close();
   });
 

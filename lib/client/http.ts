@@ -1,9 +1,9 @@
 // The FHIR client every suite talks through: one undici pool per target, every request through the run's
 // shared limit on requests in flight (lib/client/limiter.ts), a timeout per request, every exchange recorded
 // (redacted) as evidence of the check whose async scope made it (lib/client/scope.ts) and in the run's request
-// log, bounded retries with backoff (GETs after a network error, timeout or 5xx; any method after a 429, which
-// the server refused without acting on it), Retry-After honoured, and transport problems turned into errors
-// that name the request.
+// log, bounded retries with backoff (GETs, and POSTs marked idempotent, after a network error, timeout or 5xx;
+// any method after a 429, which the server refused without acting on it), Retry-After honoured, and transport
+// problems turned into errors that name the request.
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Outcome } from './adaptive-limit.ts';
 import type { Gate } from './limiter.ts';
@@ -100,6 +100,8 @@ export interface RequestOptions {
   /** 'json' (default) turns a non-JSON body into a TransportError; 'any' returns the text as is. */
   accept?: 'json' | 'any';
   timeoutMs?: number;
+  /** A POST that changes nothing (an operation with affectsState false): retried like a GET after a network error. */
+  idempotent?: boolean;
 }
 
 export interface ClientOptions {
@@ -108,7 +110,7 @@ export interface ClientOptions {
   token?: () => Promise<string | undefined>;
   timeoutMs?: number;
   connections?: number;
-  /** Extra attempts for idempotent GETs after a network error, a timeout, a 5xx or a 429. */
+  /** Extra attempts after a 429 (any method), or a network error, a timeout or a 5xx (GETs and idempotent POSTs). */
   maxRetries?: number;
   /** Longest Retry-After the client will sleep before giving up (ms). */
   maxRetryAfterMs?: number;
@@ -173,6 +175,8 @@ export class FhirClient {
     const scope = currentScope();
     const maxRetries = this.opts.maxRetries ?? 2;
     const timeoutMs = o.timeoutMs ?? this.opts.timeoutMs ?? 30_000;
+    // A POST marked idempotent changes nothing on the server (an operation with affectsState false): retried like a GET.
+    const retriable = method === 'GET' || !!o.idempotent;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       const exchange = new RecordedExchange(++this.seq, new Date(started).toISOString(), attempt, { method, url: url.toString(), headers, body });
@@ -181,14 +185,14 @@ export class FhirClient {
       if ('error' in sent) {
         exchange.error = sent.timeout ? 'timeout' : sent.error.message;
         this.emit(exchange, scope);
-        if (method === 'GET' && attempt <= maxRetries) { await sleep(this.backoff(attempt)); issued = nowMs(); continue; }
+        if (retriable && attempt <= maxRetries) { await sleep(this.backoff(attempt)); issued = nowMs(); continue; }
         throw new TransportError(sent.timeout ? 'timeout' : 'network', label(),
           sent.timeout ? `no answer within ${timeoutMs} ms` : `connection failed (${sent.error.message})`, exchange);
       }
       const { status, headers: resHeaders, text } = sent;
       exchange.answered({ status, headers: resHeaders, text });
       this.emit(exchange, scope);
-      if (attempt <= maxRetries && (status === 429 || (method === 'GET' && status >= 500))) {
+      if (attempt <= maxRetries && (status === 429 || (retriable && status >= 500))) {
         const wait = status === 429 ? retryAfterMs(resHeaders['retry-after']) ?? this.backoff(attempt) : this.backoff(attempt);
         if (wait <= (this.opts.maxRetryAfterMs ?? 60_000)) { await sleep(wait); issued = nowMs(); continue; }
       }

@@ -15,6 +15,7 @@
 // falls back to a local semaphore of the same size (and says so once) rather than hang or run unbounded.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { AdaptiveLimit, type LimitStats, type Outcome } from './adaptive-limit.ts';
+import { readEnv, type DhpEnv } from '../config/env.ts';
 
 export interface Gate {
   acquire(): Promise<void>;
@@ -205,10 +206,10 @@ export const DEFAULT_CONCURRENCY = 32;
 let shared: Gate | undefined;
 
 /** The process's gate: the run's shared limiter when DHP_LIMITER names one, else a local one of DHP_CONCURRENCY (if set). */
-export function gateFromEnv(env: NodeJS.ProcessEnv = process.env): Gate | undefined {
+export function gateFromEnv(env: Pick<DhpEnv, 'limiter' | 'concurrency'> = readEnv()): Gate | undefined {
   if (shared) return shared;
-  const max = Number(env.DHP_CONCURRENCY ?? DEFAULT_CONCURRENCY);
-  if (env.DHP_LIMITER) shared = new RemoteGate(env.DHP_LIMITER, max);
-  else if (env.DHP_CONCURRENCY) shared = new Semaphore(new AdaptiveLimit(max));
+  const max = env.concurrency ?? DEFAULT_CONCURRENCY;
+  if (env.limiter) shared = new RemoteGate(env.limiter, max);
+  else if (env.concurrency) shared = new Semaphore(new AdaptiveLimit(max));
   return shared;
 }

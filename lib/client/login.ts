@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oauth from 'oauth4webapi';
 import type { LoginConfig } from '../config/target.ts';
+import { readEnv } from '../config/env.ts';
 import { CookieJar } from './cookie-jar.ts';
 import { fill, parseForms } from './html-form.ts';
 import { redactText, redactUrl, registerSecret } from './redact.ts';
@@ -139,7 +140,7 @@ export class DriverUnavailable extends Error {
 
 /** The browser driver: Debian's chromium through playwright-core, a fresh profile per login. */
 export async function browserLoginDriver(o: { executablePath?: string; timeoutMs?: number } = {}): Promise<LoginDriver> {
-  const executablePath = o.executablePath ?? process.env.DHP_CHROMIUM ?? '/usr/bin/chromium';
+  const executablePath = o.executablePath ?? readEnv().login.chromium;
   if (!existsSync(executablePath)) throw new DriverUnavailable(`DHP_LOGIN_DRIVER=browser but there is no chromium at ${executablePath} (apt-get install chromium, or set DHP_CHROMIUM)`);
   const { chromium } = await import('playwright-core');
   const timeout = o.timeoutMs ?? 30_000;
@@ -201,7 +202,7 @@ export async function browserLoginDriver(o: { executablePath?: string; timeoutMs
 
 /** The driver a run uses: DHP_LOGIN_DRIVER=browser for chromium, the HTTP driver otherwise. */
 export async function loginDriverFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<LoginDriver> {
-  return env.DHP_LOGIN_DRIVER === 'browser' ? browserLoginDriver() : httpLoginDriver();
+  return readEnv(env).login.driver === 'browser' ? browserLoginDriver() : httpLoginDriver();
 }
 
 export interface CodeGrant { params: URLSearchParams; pkce: Pkce; redirectUri: string; issuer: string; trace: string[] }
@@ -216,7 +217,7 @@ export async function obtainCode(cfg: LoginConfig, tokenUrl: string, driver: Log
   const outcome = await driver.authorize(cfg, authorizationUrl(cfg, pkce, redirectUri), [redirectUri]);
   if (outcome.kind !== 'redirected') throw new LoginError(`the login did not come back to the redirect_uri (${outcome.status}: ${outcome.reason})`, outcome.trace);
   // The issuer the callback names (RFC 9207) when it names one; else the SSO's origin.
-  const issuer = outcome.url.searchParams.get('iss') ?? process.env.DHP_ISSUER ?? new URL(cfg.authorizeUrl).origin;
+  const issuer = outcome.url.searchParams.get('iss') ?? readEnv().login.issuer ?? new URL(cfg.authorizeUrl).origin;
   try {
     const params = oauth.validateAuthResponse(serverFor(cfg, tokenUrl, issuer), { client_id: cfg.clientId }, outcome.url, pkce.state);
     registerSecret(params.get('code'));

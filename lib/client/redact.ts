@@ -33,7 +33,8 @@ const CREDENTIAL = /\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 export function redactText(text: string): string {
   const out = pattern ? text.replace(pattern, REDACTED) : text;
   // A Basic credential carries client_id:secret in base64; the pair never appears in the registry as such.
-  return out.replace(CREDENTIAL, `$1 ${REDACTED}`);
+  // Every string of every exchange read passes here: look before replacing, most carry no credential.
+  return out.includes('Basic') || out.includes('Bearer') ? out.replace(CREDENTIAL, `$1 ${REDACTED}`) : out;
 }
 
 const SECRET_FIELD_NAME = new RegExp(`(^|[^A-Za-z_])(${[...SECRET_FIELDS].join('|')})([^A-Za-z_]|$)`);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { etagVersion, parseETag, weakETag } from './etag.ts';
+import { etagVersion, integerVersion, parseETag, weakETag } from './etag.ts';
 
 describe('parseETag', () => {
   test.for([
@@ -15,14 +15,23 @@ describe('parseETag', () => {
   });
 });
 
-describe('etagVersion', () => {
+describe('etagVersion: the opaque version an ETag names', () => {
   test.for([
-    ['W/"3"', 3],
-    ['"4"', 4],
-    ['W/"abc"', undefined],
+    ['W/"3"', '3'],
+    ['"4"', '4'],
+    ['W/"a1b2"', 'a1b2'],
+    ['W/3', undefined],
     [undefined, undefined],
   ] as const)('%s → %s', ([header, expected]) => {
     expect(etagVersion(header)).toBe(expected);
+  });
+});
+
+describe('integerVersion: DHP\'s integer form, read by one capability only', () => {
+  test.for([
+    ['3', 3], ['12', 12], ['0', undefined], ['03', undefined], ['a1b2', undefined], ['1.5', undefined], ['-1', undefined], [undefined, undefined],
+  ] as const)('%s → %s', ([v, expected]) => {
+    expect(integerVersion(v)).toBe(expected);
   });
 });
 

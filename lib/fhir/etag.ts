@@ -19,8 +19,19 @@ export function weakETag(version: string | number): string {
   return `W/"${version}"`;
 }
 
-/** The version an ETag names, as a number; undefined when the tag is absent, malformed or not an integer. */
-export function etagVersion(header: string | undefined | null): number | undefined {
-  const tag = parseETag(header);
-  return tag && /^\d+$/.test(tag.value) ? Number(tag.value) : undefined;
+/**
+ * The version an ETag names, as the opaque string it is (FHIR: versionId is an id, compared for equality only);
+ * undefined when the tag is absent or malformed.
+ */
+export function etagVersion(header: string | undefined | null): string | undefined {
+  return parseETag(header)?.value;
+}
+
+/**
+ * DHP's own form of a versionId: a positive integer counting the resource's versions (W/"3" → W/"4"). Only the
+ * capability that checks that form (concurrency:version-integer) reads versions as numbers; everything else
+ * compares them as opaque strings, so a server with versionIds like "a1b2" is judged on its locking alone.
+ */
+export function integerVersion(versionId: string | undefined): number | undefined {
+  return versionId !== undefined && /^[1-9]\d{0,15}$/.test(versionId) ? Number(versionId) : undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { describeOutcome, hasErrorIssue, isOperationOutcome, issueCodes } from './operation-outcome.ts';
+import { describeOutcome, hasErrorIssue, hasIssueText, isOperationOutcome, issueCodes } from './operation-outcome.ts';
 
 const page412 = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', details: { text: 'Version is mismatch' } }] };
 
@@ -30,5 +30,14 @@ describe('operation outcome', () => {
     expect(issueCodes({})).toEqual([]);
     expect(describeOutcome(page412)).toBe('error/invalid "Version is mismatch"');
     expect(describeOutcome(undefined)).toBe('no OperationOutcome');
+  });
+
+  test.for([
+    [page412, true],
+    [{ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', diagnostics: 'Conflict: version  is MISMATCH (expected 3)' }] }, true],
+    [{ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', details: { text: 'Precondition failed' } }] }, false],
+    [undefined, false],
+  ] as const)('hasIssueText(%o, "Version is mismatch") = %s', ([body, expected]) => {
+    expect(hasIssueText(body, 'Version is mismatch')).toBe(expected);
   });
 });

@@ -19,6 +19,12 @@ export function hasErrorIssue(body: unknown, code: string): boolean {
   return isOperationOutcome(body) && body.issue.some((i) => i.code === code && (i.severity === 'error' || i.severity === 'fatal'));
 }
 
+/** True when an issue's details.text or diagnostics contains `text` (case and runs of spaces aside). */
+export function hasIssueText(body: unknown, text: string): boolean {
+  const norm = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return isOperationOutcome(body) && body.issue.some((i) => norm(i.details?.text).includes(norm(text)) || norm(i.diagnostics).includes(norm(text)));
+}
+
 /** One line for a verdict message: `error/invalid "Version is mismatch"`. */
 export function describeOutcome(body: unknown): string {
   if (!isOperationOutcome(body)) return 'no OperationOutcome';

@@ -36,6 +36,7 @@ describe('readModifyWrite', () => {
     expect(acked).toBe(k);
     expect(store.current().valueQuantity.value).toBe(acked);
     expect(store.current().meta?.versionId).toBe(String(1 + acked));
+    expect(new Set(results.map((r) => r.version)).size).toBe(k);
     expect(results.some((r) => r.puts.includes(412))).toBe(true);
   });
 
@@ -65,8 +66,9 @@ describe('readModifyWrite', () => {
   test('If-Match falls back to meta.versionId; versionOf reads either', () => {
     expect(ifMatchFor({ status: 200, headers: {}, body: { meta: { versionId: '5' } } })).toBe('W/"5"');
     expect(ifMatchFor({ status: 200, headers: { etag: 'W/"6"' }, body: {} })).toBe('W/"6"');
-    expect(versionOf({ status: 200, headers: { etag: '"7"' }, body: {} })).toBe(7);
-    expect(versionOf({ status: 200, headers: {}, body: { meta: { versionId: '8' } } })).toBe(8);
+    expect(versionOf({ status: 200, headers: { etag: '"7"' }, body: {} })).toBe('7');
+    expect(versionOf({ status: 200, headers: {}, body: { meta: { versionId: 'a1b2' } } })).toBe('a1b2');
+    expect(versionOf({ status: 200, headers: {}, body: {} })).toBeUndefined();
   });
 });
 

@@ -19,6 +19,8 @@ export interface RmwResult {
   status: number;
   /** Statuses of every PUT, in order (for counterexamples). */
   puts: number[];
+  /** acknowledged: the version the acknowledged PUT created (its ETag, else its body's meta.versionId), if it named one. */
+  version?: string;
 }
 
 export interface RmwOptions {
@@ -32,9 +34,10 @@ export function ifMatchFor(read: Answer): string | undefined {
   return read.headers.etag ?? (read.body?.meta?.versionId ? weakETag(read.body.meta.versionId) : undefined);
 }
 
-/** Version of a read: the ETag's, else meta.versionId. */
-export function versionOf(read: Answer): number | undefined {
-  return etagVersion(read.headers.etag) ?? (/^\d+$/.test(read.body?.meta?.versionId ?? '') ? Number(read.body.meta.versionId) : undefined);
+/** Version of a read or write answer, as an opaque string: the ETag's, else meta.versionId. */
+export function versionOf(answer: Answer): string | undefined {
+  const v = etagVersion(answer.headers.etag) ?? answer.body?.meta?.versionId;
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 export async function readModifyWrite<T extends { resourceType: string; id?: string }>(
@@ -48,7 +51,7 @@ export async function readModifyWrite<T extends { resourceType: string; id?: str
     await o.beforePut?.(attempt);
     const put = await client.update(change(structuredClone(read.body) as T), ifMatchFor(read), { accept: 'any' });
     puts.push(put.status);
-    if (put.status >= 200 && put.status < 300) return { outcome: 'acknowledged', attempts: attempt, status: put.status, puts };
+    if (put.status >= 200 && put.status < 300) return { outcome: 'acknowledged', attempts: attempt, status: put.status, puts, version: versionOf(put) };
     if (put.status !== 412) return { outcome: 'rejected', attempts: attempt, status: put.status, puts };
     if (attempt >= max) return { outcome: 'exhausted', attempts: attempt, status: put.status, puts };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { declaresSearchParam, isR5, serverFactsOf } from './server-facts.ts';
+import { declaresSearchParam, factsWarnings, isR5, r5OnlyNote, serverFactsOf } from './server-facts.ts';
 
 const cs = {
   resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', software: { name: 'HAPI', version: '7' },
@@ -30,5 +30,16 @@ describe('server facts from /metadata', () => {
   test('R5 is 5.0.x; no version is unknown', () => {
     expect(isR5(serverFactsOf(200, undefined, { ...cs, fhirVersion: '5.0.0' }))).toBe(true);
     expect(isR5(serverFactsOf(200, undefined, { ...cs, fhirVersion: undefined }))).toBeUndefined();
+  });
+
+  test('one warning per run: not a CapabilityStatement, or not 5.0.x; none for R5', () => {
+    const bundle = factsWarnings(serverFactsOf(200, undefined, { resourceType: 'Bundle' }), 'http://h/metadata');
+    expect(bundle).toHaveLength(1);
+    expect(bundle[0]).toMatch(/^GET http:\/\/h\/metadata answered 200 Bundle, not a CapabilityStatement/);
+    const r4 = serverFactsOf(200, undefined, cs);
+    expect(factsWarnings(r4, 'x')).toEqual([expect.stringMatching(/fhirVersion 4\.0\.1, not 5\.0\.x/)]);
+    expect(factsWarnings(serverFactsOf(200, undefined, { ...cs, fhirVersion: '5.0.0' }), 'x')).toEqual([]);
+    expect(r5OnlyNote(r4, 'Encounter.actualPeriod')).toBe(' (Encounter.actualPeriod is R5-only; the server declares fhirVersion 4.0.1)');
+    expect(r5OnlyNote(serverFactsOf(200, undefined, { ...cs, fhirVersion: '5.0.0' }), 'x')).toBe('');
   });
 });

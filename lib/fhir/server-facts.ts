@@ -52,6 +52,25 @@ export function serverFactsOf(status: number, contentType: string | undefined, b
   return { isCapabilityStatement: true, fhirVersion: cs.fhirVersion, software: cs.software && { name: cs.software.name, version: cs.software.version }, types };
 }
 
+/**
+ * The run-level warnings about the server itself, each said once per run (never repeated in every reason):
+ * /metadata is not a CapabilityStatement; the server is not FHIR 5.0.x (R5-only elements will be missing).
+ */
+export function factsWarnings(facts: ServerFacts, metadataUrl: string): string[] {
+  if (!facts.isCapabilityStatement) {
+    return [`GET ${metadataUrl} answered ${facts.answered}, not a CapabilityStatement: what the server declares (types, interactions, search parameters, fhirVersion) is unknown for this run; server:capability-statement fails, and no reason will say "declared" or "not declared"`];
+  }
+  const r5 = isR5(facts);
+  if (r5 === false) return [`the server declares fhirVersion ${facts.fhirVersion}, not 5.0.x: the platform is FHIR R5, so R5-only elements and search parameters will be missing (failures on them name the R5-only element)`];
+  if (r5 === undefined) return [`the server's CapabilityStatement declares no fhirVersion: it is judged as FHIR R5`];
+  return [];
+}
+
+/** R5-only, for a reason: names the element or parameter as R5-only when the server declared another FHIR version. */
+export function r5OnlyNote(facts: ServerFacts, what: string): string {
+  return isR5(facts) === false ? ` (${what} is R5-only; the server declares fhirVersion ${facts.fhirVersion})` : '';
+}
+
 /** Whether the server declares search parameter `param` on `type`: undefined when /metadata gave no CapabilityStatement. */
 export function declaresSearchParam(facts: ServerFacts, type: string, param: string): boolean | undefined {
   if (!facts.isCapabilityStatement) return undefined;

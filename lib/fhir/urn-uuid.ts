@@ -1,11 +1,12 @@
 // urn:uuid references inside a transaction (API access page, Transactions: "Resources within the transaction
 // can reference each other using their urn:uuid: values. The server resolves these to real IDs after processing.")
-import { randomUUID } from 'node:crypto';
+import type { Draw } from '../run/seed.ts';
 import { parseLocation } from './location.ts';
 
 export const URN_UUID = 'urn:uuid:';
 
-export const newUrnUuid = (): string => `${URN_UUID}${randomUUID()}`;
+/** A fresh urn:uuid from `d` (urn:uuids are local to one Bundle, so the run seed alone may choose them). */
+export const newUrnUuid = (d: Draw): string => `${URN_UUID}${d.uuid()}`;
 
 export interface ReferenceAt {
   /** JSON path of the Reference.reference string, e.g. `subject.reference`, `component[0].x.reference`. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_MATRIX_PATH, loadMatrix, MatrixError, parseMatrix } from './load.ts';
+import { DEFAULT_MATRIX_PATH, loadMatrix, MatrixError, parseMatrix, prerequisitesOf } from './load.ts';
 import { GapBook, gapsOf } from './gaps.ts';
 import { COMMITTED_SPEC_DIR, readSpecJson } from '../spec/files.ts';
 
@@ -39,7 +39,9 @@ describe('the committed capabilities.json', () => {
     const gaps = gapsOf(matrix, 'playground').map((g) => `${g.kind} ${g.capability}`).sort();
     expect(gaps).toEqual([
       'not-enabled endpoint:AuditEvent', 'not-enabled endpoint:Consent', 'not-enabled endpoint:DocumentReference', 'not-enabled endpoint:Provenance',
-      'not-loaded terminology:expand:uz-core', 'not-loaded terminology:validate-code:uz-core',
+      'not-enabled interaction:AuditEvent', 'not-enabled interaction:Consent', 'not-enabled interaction:DocumentReference', 'not-enabled interaction:Provenance',
+      'not-enabled profile:uz-core-auditevent', 'not-enabled profile:uz-core-consent', 'not-enabled profile:uz-core-provenance',
+      'not-loaded terminology:uz-core',
       'unfiltered search:AdverseEvent:date', 'unfiltered search:Condition:onset-date', 'unfiltered search:Immunization:date',
       'unfiltered search:Observation:date', 'unfiltered search:Organization:partof', 'unfiltered search:PlanDefinition:context-type-value',
       'unfiltered search:PlanDefinition:date', 'unfiltered search:Practitioner:qualification-code', 'unfiltered search:Procedure:date',
@@ -65,6 +67,9 @@ describe('a malformed capabilities.json is rejected with the JSON path of every 
     ['a bad search param type', (m: any) => { m.resources[0].searchParams[0].type = 'text'; }, '$.resources[0].searchParams[0].type', 'must be one of'],
     ['a duplicate capability id', (m: any) => { m.capabilities.push(m.capabilities[0]); }, `$.capabilities[${JSON.parse(text).capabilities.length}].id`, 'duplicate'],
     ['gapsOf naming nothing', (m: any) => { m.targets.production.gapsOf = 'staging'; }, '$.targets.production', 'gapsOf "staging"'],
+    ['a prerequisite that does not exist', (m: any) => { m.capabilities[0].requires = ['auth:nope']; }, '$.capabilities[0].requires[0]', 'unknown capability id "auth:nope"'],
+    ['prerequisites in a cycle', (m: any) => { m.capabilities[0].requires = [m.capabilities[1].id]; m.capabilities[1].requires = [m.capabilities[0].id]; }, '$.capabilities[0].requires', 'cycle'],
+    ['a gap on an id prefix that names no capability', (m: any) => { m.targets.playground.gaps[2].capability = 'terminology:uz'; }, '$.targets.playground.gaps[2].capability', 'neither an id nor the prefix of one'],
   ] as const)('%s', ([, f, path, words]) => {
     const issues = issuesOf(mutate(f));
     expect(issues).toContainEqual(expect.objectContaining({ path }));
@@ -76,15 +81,28 @@ describe('a malformed capabilities.json is rejected with the JSON path of every 
     expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['$.targets.playground.gaps[0].reason', '$.targets.playground.gaps[1].since']));
   });
 
+  test('a gap on an id prefix is valid when it names capabilities (a gap covers every <id>:…)', () => {
+    expect(() => parseMatrix(mutate((m) => { m.targets.playground.gaps[2].capability = 'terminology:uz-core'; }))).not.toThrow();
+  });
+
   test('text that is not JSON', () => {
     expect(issuesOf('{ "matrixVersion": ')[0]!.message).toMatch(/^not JSON/);
   });
+});
+
+test('prerequisitesOf: every prerequisite, nearest first, transitively', () => {
+  const m = { capabilities: [
+    { id: 'a:1', requires: ['a:2'] }, { id: 'a:2', requires: ['a:3', 'a:4'] }, { id: 'a:3', requires: ['a:4'] }, { id: 'a:4' },
+  ] as any[] };
+  expect(prerequisitesOf(m, 'a:1')).toEqual(['a:2', 'a:3', 'a:4']);
+  expect(prerequisitesOf(m, 'a:4')).toEqual([]);
 });
 
 describe('GapBook', () => {
   const book = new GapBook([
     { capability: 'search:Observation:date', kind: 'unfiltered', reason: 'date search unfiltered', since: '2026-06-03' },
     { capability: 'endpoint:AuditEvent', kind: 'not-enabled', reason: 'not enabled yet', since: '2026-06-03' },
+    { capability: 'terminology:uz-core', kind: 'not-loaded', reason: 'UZ Core terminology not loaded', since: '2026-06-03' },
   ]);
   test.for([
     ['search:Observation:date', 'unfiltered'],
@@ -93,6 +111,10 @@ describe('GapBook', () => {
     ['search:AuditEvent:date', 'not-enabled'],
     ['endpoint:AuditEvent', 'not-enabled'],
     ['endpoint:Observation', undefined],
+    ['terminology:uz-core:validate-code:https://terminology.dhp.uz/fhir/core/CodeSystem/education-cs', 'not-loaded'],
+    ['terminology:uz-core:expand:https://dhp.uz/fhir/core/ValueSet/nationality-vs', 'not-loaded'],
+    ['terminology:international:validate-code:http://loinc.org', undefined],
+    ['terminology:uz-coreish:expand:x', undefined],
   ] as const)('%s → %s', ([id, kind]) => {
     expect(book.lookup(id)?.kind).toBe(kind);
   });

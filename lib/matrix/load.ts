@@ -42,7 +42,7 @@ function schemaValidator() {
   return validator;
 }
 
-/** References the schema cannot express: gap and confirmed ids must exist, gapsOf must name a target with gaps. */
+/** References the schema cannot express: gap ids must name capabilities (an id or an id prefix), confirmed ids must exist, gapsOf must name a target with gaps. */
 function crossCheck(m: Matrix): MatrixIssue[] {
   const issues: MatrixIssue[] = [];
   const ids = new Set<string>();
@@ -50,12 +50,20 @@ function crossCheck(m: Matrix): MatrixIssue[] {
     if (ids.has(c.id)) issues.push({ path: `$.capabilities[${i}].id`, message: `duplicate capability id "${c.id}"` });
     ids.add(c.id);
   });
+  m.capabilities.forEach((c, i) => c.requires?.forEach((r, ri) => {
+    if (!ids.has(r)) issues.push({ path: `$.capabilities[${i}].requires[${ri}]`, message: `unknown capability id "${r}"` });
+  }));
+  const cycle = requiresCycle(m);
+  if (cycle) issues.push({ path: `$.capabilities[${cycle.index}].requires`, message: `prerequisites form a cycle: ${cycle.ids.join(' → ')}` });
   m.resources.forEach((r, ri) => r.searchParams.forEach((p, pi) => {
     if (!ids.has(p.capability)) issues.push({ path: `$.resources[${ri}].searchParams[${pi}].capability`, message: `"${p.capability}" is not in $.capabilities` });
   }));
   for (const [name, t] of Object.entries(m.targets)) {
     t.gaps?.forEach((g, gi) => {
-      if (!ids.has(g.capability)) issues.push({ path: `$.targets.${name}.gaps[${gi}].capability`, message: `unknown capability id "${g.capability}"` });
+      // A gap covers its sub-capabilities (lib/matrix/gaps.ts), so an id prefix that names some is a valid gap.
+      if (!ids.has(g.capability) && ![...ids].some((id) => id.startsWith(`${g.capability}:`))) {
+        issues.push({ path: `$.targets.${name}.gaps[${gi}].capability`, message: `unknown capability id "${g.capability}" (neither an id nor the prefix of one)` });
+      }
     });
     t.confirmed?.forEach((c, ci) => {
       if (!ids.has(c.capability)) issues.push({ path: `$.targets.${name}.confirmed[${ci}].capability`, message: `unknown capability id "${c.capability}"` });
@@ -69,6 +77,41 @@ function crossCheck(m: Matrix): MatrixIssue[] {
     if (t.embedded && (!t.profiles || !t.defaultProfile || !t.profiles[t.defaultProfile])) issues.push({ path: `$.targets.${name}.defaultProfile`, message: 'an embedded target needs profiles and a defaultProfile among them' });
   }
   return issues;
+}
+
+/** The first cycle in the `requires` graph (a capability that, through its prerequisites, requires itself). */
+function requiresCycle(m: Matrix): { index: number; ids: string[] } | undefined {
+  const requires = new Map(m.capabilities.map((c) => [c.id, c.requires ?? []]));
+  const done = new Set<string>();
+  const visit = (id: string, path: string[]): string[] | undefined => {
+    if (path.includes(id)) return [...path.slice(path.indexOf(id)), id];
+    if (done.has(id)) return undefined;
+    for (const r of requires.get(id) ?? []) {
+      const found = visit(r, [...path, id]);
+      if (found) return found;
+    }
+    done.add(id);
+    return undefined;
+  };
+  for (const [index, c] of m.capabilities.entries()) {
+    const ids = visit(c.id, []);
+    if (ids) return { index, ids };
+  }
+  return undefined;
+}
+
+/** Every prerequisite of `id`, nearest first, transitively (no duplicates). */
+export function prerequisitesOf(m: Pick<Matrix, 'capabilities'>, id: string): string[] {
+  const byId = new Map(m.capabilities.map((c) => [c.id, c]));
+  const out: string[] = [];
+  const queue = [...(byId.get(id)?.requires ?? [])];
+  while (queue.length) {
+    const r = queue.shift()!;
+    if (out.includes(r)) continue;
+    out.push(r);
+    queue.push(...(byId.get(r)?.requires ?? []));
+  }
+  return out;
 }
 
 export function parseMatrix(text: string, file = 'capabilities.json'): LoadedMatrix {

@@ -91,17 +91,27 @@ export interface TargetConfig {
   gapsOf?: string;
   gaps?: ExpectedGap[];
   /** Capabilities the target's documentation says work (the availability table's "do filter" rows): never gaps. */
-  confirmed?: { capability: string; note: string; since: string }[];
+  confirmed?: { capability: string; note: string; since: string; /** The availability table's row. */ ticket?: string }[];
 }
 
 export interface Capability {
   id: string;
   tier: Tier;
   /** Which suite verifies it. */
-  suite: 'auth' | 'concurrency' | 'transactions' | 'search' | 'availability' | 'terminology' | 'must-support';
+  suite: 'auth' | 'concurrency' | 'transactions' | 'search' | 'availability' | 'terminology' | 'must-support' | 'interactions' | 'profiles';
   title: string;
   /** Where the requirement is written. */
   source: string;
+  /**
+   * Prerequisite capabilities, judged first (the CLI's preflight): when one fails, this capability cannot be judged
+   * and is reported `blocked` naming it — one root cause, one failure.
+   */
+  requires?: string[];
+  /**
+   * Why no check of the harness judges this capability (e.g. a Must Support element the harness cannot populate).
+   * Such an id is never claimed by a check; results.json reports it not-run with this reason.
+   */
+  notTested?: string;
 }
 
 export interface Matrix {

@@ -35,6 +35,12 @@ describe('results.json: one verdict per capability', () => {
     expect(r.capabilities.find((x) => x.id === 'terminology:expand:uz-core')).toMatchObject({ verdict: 'not-run', reason: 'suite "terminology" not selected in this run' });
   });
 
+  test('a capability the matrix marks notTested is not-run with the matrix\'s reason, even when its suite ran', () => {
+    const m = { ...matrix, capabilities: [...matrix.capabilities, { id: 'profile:p:must-support:X.y', tier: 'SHALL', suite: 'profiles', title: 't', source: 's', notTested: 'the harness cannot populate it' }] } as Matrix;
+    const r = buildResults(input([check('concurrency:weak-etag', 'pass')], { matrix: m, suites: ['concurrency', 'profiles'] }));
+    expect(r.capabilities.find((x) => x.id === 'profile:p:must-support:X.y')).toMatchObject({ verdict: 'not-run', reason: 'not tested: the harness cannot populate it' });
+  });
+
   test.for([
     [false, 'conformant', 0],
     [true, 'gap-closed', 3],

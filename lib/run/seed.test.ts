@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { defaultSeed, draw, parseSeed, seededRandom } from './seed.ts';
+import { defaultSeed, draw, parseSeed, seedSource, seededRandom } from './seed.ts';
 
 describe('the run seed', () => {
   test('the same seed and label give the same stream; another label or seed gives another', () => {
@@ -33,5 +33,14 @@ describe('the run seed', () => {
     expect(Array.from({ length: 200 }, () => d2.int(3, 5))).toEqual(ints);
     expect(draw(7, 'u').uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(draw(7, 'u').uuid()).toBe(draw(7, 'u').uuid());
+  });
+});
+
+describe('seed sources', () => {
+  test('draw depends on the seed only; perRun also on the run id', () => {
+    const a = seedSource(9, 'run-a'), b = seedSource(9, 'run-b');
+    expect(a.draw('planter:salt').hex(4)).toBe(b.draw('planter:salt').hex(4));
+    expect(a.perRun('marker').uuid()).not.toBe(b.perRun('marker').uuid());
+    expect(a.perRun('marker').uuid()).toBe(seedSource(9, 'run-a').perRun('marker').uuid());
   });
 });

@@ -67,3 +67,19 @@ export function draw(seed: number, label: string): Draw {
     seed: () => int(0, MAX_SEED),
   };
 }
+
+/**
+ * Where generated values come from. `draw`: the run seed alone — the same seed gives the same values in any run.
+ * `perRun`: the run seed mixed with the run id, for the few values a shared server must see only once per run
+ * (ids the client chooses, the transaction markers searched by tag alone, the synthetic PINFL a platform may keep
+ * unique). No verdict depends on what those values are — only on their being unique — so replaying a seed still
+ * reproduces every verdict.
+ */
+export interface SeedSource {
+  draw(label: string): Draw;
+  perRun(label: string): Draw;
+}
+
+export function seedSource(seed: number, runId: string): SeedSource {
+  return { draw: (label) => draw(seed, label), perRun: (label) => draw(seed, `${label}@${runId}`) };
+}

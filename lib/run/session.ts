@@ -7,14 +7,17 @@ import { DEFAULT_CONCURRENCY, gateFromEnv } from '../client/limiter.ts';
 import { RequestLog } from '../client/request-log.ts';
 import { TokenSource } from '../client/token.ts';
 import { registerSecret } from '../client/redact.ts';
+import { readEnv, type DhpEnv } from '../config/env.ts';
 import { credentialsFromEnv, type Credentials } from '../config/target.ts';
+import type { ServerFacts } from '../fhir/server-facts.ts';
 import { GapBook } from '../matrix/gaps.ts';
 import { loadMatrix } from '../matrix/load.ts';
 import type { Capability, Matrix } from '../matrix/types.ts';
 import { runContext, type RunContext } from './context.ts';
-import { draw, type Draw } from './seed.ts';
+import { seedSource, type SeedSource } from './seed.ts';
 
-export interface Session {
+/** Also the run's SeedSource: `draw(label)` from the run seed, `perRun(label)` mixed with the run id (lib/run/seed.ts). */
+export interface Session extends SeedSource {
   ctx: RunContext;
   matrix: Matrix;
   capabilities: Map<string, Capability>;
@@ -25,8 +28,10 @@ export interface Session {
   client: FhirClient;
   /** Sends no token (auth checks, /metadata). */
   anonymous: FhirClient;
-  /** A stream of the run seed's values, named by `label` (one label per consumer: the values do not depend on order). */
-  draw(label: string): Draw;
+  /** What /metadata said, read once per run by the CLI: fhirVersion, software, declared types/interactions/params. */
+  serverFacts: ServerFacts;
+  /** The DHP_* environment, parsed and validated (lib/config/env.ts). */
+  env: DhpEnv;
 }
 
 let current: Session | undefined;
@@ -35,22 +40,23 @@ export function session(): Session {
   if (current) return current;
   const ctx = runContext();
   const { matrix } = loadMatrix(ctx.matrixFile);
+  const env = readEnv();
   const credentials = credentialsFromEnv();
   registerSecret(credentials?.clientSecret);
-  registerSecret(process.env.DHP_TEST_PASSWORD);
+  registerSecret(env.login.password);
   const tokens = credentials && new TokenSource({ tokenUrl: ctx.target.tokenUrl, clientAuth: ctx.target.clientAuth, ...credentials });
-  const timeoutMs = Number(process.env.DHP_TIMEOUT_MS ?? 30_000);
+  const { timeoutMs } = env;
   // Enough connections that a granted request never queues inside the pool (the limit is the gate's to enforce).
-  const connections = Number(process.env.DHP_CONNECTIONS ?? process.env.DHP_CONCURRENCY ?? DEFAULT_CONCURRENCY);
-  const gate = gateFromEnv();
+  const connections = env.connections ?? env.concurrency ?? DEFAULT_CONCURRENCY;
+  const gate = gateFromEnv(env);
   const log = new RequestLog(join(ctx.runDir, 'requests'));
   current = {
-    ctx, matrix, credentials, tokens,
+    ...seedSource(ctx.seed, ctx.runId),
+    ctx, matrix, credentials, tokens, env, serverFacts: ctx.server,
     capabilities: new Map(matrix.capabilities.map((c) => [c.id, c])),
     gaps: new GapBook(ctx.target.gaps),
     client: new FhirClient({ baseUrl: ctx.target.baseUrl, token: tokens && (() => tokens.get()), timeoutMs, connections, gate, log }),
     anonymous: new FhirClient({ baseUrl: ctx.target.baseUrl, timeoutMs, connections: 4, gate, log }),
-    draw: (label) => draw(ctx.seed, label),
   };
   return current;
 }

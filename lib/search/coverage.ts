@@ -18,6 +18,8 @@ export interface ParamCoverage {
   checks: string[];
   /** A system|code query is what tells the decoy from the match (a server ignoring token systems fails it). */
   systemDiscriminated?: boolean;
+  /** Names of the further planted resources (`case-only`, `straddle`…: plant-leaf.ts), each aimed at one wrong implementation. */
+  extras?: string[];
 }
 
 export interface SearchCoverage {

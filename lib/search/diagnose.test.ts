@@ -34,10 +34,31 @@ describe('diagnose', () => {
     expect(diagnose({ ...base, ...overrides })?.kind).toBe(kind);
   });
 
-  test('the message says what the self link and /metadata show', () => {
+  test('an undeclared parameter says so first', () => {
     const d = diagnose({ ...base, unexpected: ['d'], selfLink: 'http://h/fhir/Observation?_tag=x', declared: false });
+    expect(d?.message).toMatch(/^unfiltered: Observation\.code is not declared by the server's CapabilityStatement; returned unfiltered results — /);
     expect(d?.message).toMatch(/self link drops code/);
-    expect(d?.message).toMatch(/\/metadata does not declare Observation\.code/);
+  });
+
+  test('nothing is said about declarations when /metadata gave no CapabilityStatement', () => {
+    const d = diagnose({ ...base, unexpected: ['d'], returned: ['m', 's', 'd'], declared: undefined });
+    expect(d?.message).not.toMatch(/declare|metadata/);
+    expect(d?.message).not.toMatch(/undefined|NaN/);
+  });
+
+  test('a server that is not R5 is named with the expression', () => {
+    const d = diagnose({ ...base, unexpected: ['d'], returned: ['m', 's', 'd'], fhirVersion: '4.0.1', expression: 'Observation.code' });
+    expect(d?.message).toMatch(/FHIR 4\.0\.1, not R5: the parameter is R5's \(Observation\.code\)/);
+    const r5 = diagnose({ ...base, unexpected: ['d'], returned: ['m', 's', 'd'], declared: false, fhirVersion: '4.0.1', r5Only: ['Encounter.actualPeriod'] });
+    expect(r5?.message).toMatch(/^wrong: Observation\.code is not declared by the server's CapabilityStatement/);
+    expect(r5?.message).toMatch(/the expression uses R5-only Encounter\.actualPeriod/);
+  });
+
+  test('pages the server does not link: everything by Bundle.total is unfiltered, and the reason names paging', () => {
+    const truncated = 'returned 100 of total 147; no next link (search:paging); 1 missing not judged';
+    const d = diagnose({ ...base, unexpected: ['d'], returned: Array.from({ length: 100 }, (_, i) => `${i}`), planted: { total: 140, returned: 100 }, total: 147, truncated });
+    expect(d?.kind).toBe('unfiltered');
+    expect(d?.message).toContain('returned 100 of total 147; no next link (search:paging)');
   });
 
   test('assertSearch throws a CheckFailure of the diagnosed kind', () => {

@@ -42,7 +42,7 @@ const codeValueQuantity = param('component-code-value-quantity', 'composite', 'O
 describe('resourceMatches', () => {
   test.for([
     // resource, param, value, modifier, expected
-    [patient, param('name', 'string', 'Patient.name'), "o'g'il", undefined, true],
+    [patient, param('name', 'string', 'Patient.name'), 'oʻgʻil', undefined, true],
     [patient, param('name', 'string', 'Patient.name'), 'xyz,karim', undefined, true],
     [patient, param('address-city', 'string', 'Patient.address.city'), 'тош', undefined, true],
     [patient, param('gender', 'token', 'Patient.gender'), 'male', undefined, false],

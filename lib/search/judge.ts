@@ -1,35 +1,56 @@
-// Judges one labelled query of one param: runs it and compares what came back with the oracle's verdict on the
-// planted triple (recall) and on everything else returned (precision).
+// Judges one labelled query of one param: runs it and compares what came back with the oracle's verdict on every
+// planted resource of the param (recall and precision on the match, second match, decoy and the extras) and on
+// everything else returned (precision). What cannot be judged because paging failed is `blocked` by search:paging;
+// a failure carries the planted resources (as sent and as read back) and the FHIRPath, so it can be replayed.
 import type { FhirClient } from '../client/http.ts';
+import { declaresSearchParam, isR5 } from '../fhir/server-facts.ts';
 import type { Coding } from '../fixtures/run-tag.ts';
-import { CheckFailure } from '../verdicts.ts';
-import { capabilityStatement, declares } from './capability-statement.ts';
-import { assertSearch } from './diagnose.ts';
-import { resourceMatches } from './evaluate.ts';
-import { runQuery } from './pages.ts';
-import { VARIANTS, type Variant } from './plant-variants.ts';
+import { Blocked, CheckFailure, HarnessError, NotRun } from '../verdicts.ts';
+import { isNotEnabled } from '../fhir/searchset.ts';
+import { session } from '../run/session.ts';
+import { assertSearch, diagnose, type SearchObservation } from './diagnose.ts';
+import { expressionOf, resourceMatches } from './evaluate.ts';
+import { runQuery, type QueryRun } from './pages.ts';
+import { VARIANTS } from './plant-variants.ts';
+import { r5OnlyElements } from './r4-elements.ts';
 import type { ParamPlan, SubQuery } from './plant.ts';
 import { formatParamName } from './query.ts';
 import type { TypeFixtures } from './type-fixtures.ts';
 
-/** One labelled check of one param: the query, the oracle's expectations on the planted triple, precision on the rest. */
-export async function checkQuery(client: FhirClient, fx: TypeFixtures, plan: ParamPlan, sub: SubQuery, tag: Coding): Promise<void> {
+/** What a search check needs from the check around it: the client, and a place for evidence. */
+export interface SearchCheck {
+  client: FhirClient;
+  /** Adds a named JSON document to the check's evidence. */
+  attach(name: string, content: unknown): void;
+}
+
+const ROLE: Record<string, string> = { match: 'match', second: 'second match', decoy: 'decoy' };
+
+/** A planted resource as the reasons name it: `decoy 123`, `case-only 456 (catches: …)`. */
+function named(plan: ParamPlan, name: string, id: string): string {
+  const catches = plan.extras?.[name]?.catches;
+  return `${ROLE[name] ?? name} ${id}${catches ? ` (catches: ${catches})` : ''}`;
+}
+
+/** One labelled check of one param: the query, the oracle's expectations on everything planted, precision on the rest. */
+export async function checkQuery(c: SearchCheck, fx: TypeFixtures, plan: ParamPlan, sub: SubQuery, tag: Coding): Promise<void> {
   const r = fx.resolvedFor(plan, sub.triple);
   const value = sub.value(r);
   const key = formatParamName(plan.param.name, sub.modifier);
-  const expected = Object.fromEntries(VARIANTS.map((v) => [v, resourceMatches(r.planted[v], plan.param, value, sub.modifier)])) as Record<Variant, boolean>;
-  if (!VARIANTS.some((v) => expected[v]) || VARIANTS.every((v) => expected[v])) {
-    throw new Error(`harness: ${key}=${value} does not tell the planted resources apart by the oracle (${JSON.stringify(expected)}); fix the planter`);
+  const names = Object.keys(r.planted);
+  const expected = Object.fromEntries(names.map((n) => [n, resourceMatches(r.planted[n]!, plan.param, value, sub.modifier)]));
+  if (!names.some((n) => expected[n]) || names.every((n) => expected[n])) {
+    throw new HarnessError(`${key}=${value} does not tell the planted resources apart by the oracle (${JSON.stringify(expected)}); fix the planter`);
   }
-  const run = await runQuery(client, plan.type, tag, key, value);
-  if (run.status === 404) throw new CheckFailure(`${plan.type}?${key}=… answered 404: ${run.text.slice(0, 200)}`, 'not-enabled');
+  const run = await runQuery(c.client, plan.type, tag, key, value);
+  if (isNotEnabled(run.status, run.body)) throw new CheckFailure(`${plan.type}?${key}=… answered ${run.status}: the endpoint is not enabled: ${run.text.slice(0, 200)}`, 'not-enabled');
   if (run.status !== 200) {
     throw new CheckFailure(`wrong: ${plan.type}?${key}=${value} answered ${run.status} instead of a searchset: ${run.text.slice(0, 300)}`, 'wrong');
   }
-  const ids = Object.fromEntries(VARIANTS.map((v) => [v, r.planted[v].id as string])) as Record<Variant, string>;
+  const ids = Object.fromEntries(names.map((n) => [n, r.planted[n]!.id as string]));
   const plantedIds = new Set(Object.values(ids));
-  const unexpected = VARIANTS.filter((v) => !expected[v] && run.returned.has(ids[v])).map((v) => `${v} ${ids[v]}`);
-  const missing = VARIANTS.filter((v) => expected[v] && !run.returned.has(ids[v])).map((v) => `${v} ${ids[v]}`);
+  const unexpected = names.filter((n) => !expected[n] && run.returned.has(ids[n]!)).map((n) => named(plan, n, ids[n]!));
+  const missing = names.filter((n) => expected[n] && !run.returned.has(ids[n]!)).map((n) => named(plan, n, ids[n]!));
   const imprecise: string[] = [];
   let judged = 0;
   for (const [id, res] of run.returned) {
@@ -42,12 +63,51 @@ export async function checkQuery(client: FhirClient, fx: TypeFixtures, plan: Par
     }
     if (!ok) imprecise.push(id);
   }
-  const failed = unexpected.length || missing.length || imprecise.length;
-  const own = failed ? fx.ownIds() : undefined;
-  assertSearch({
+  if (!unexpected.length && !missing.length && !imprecise.length) return;
+
+  const query = `${plan.type}?${key}=${value}`;
+  // Recall needs every page; what the server does not link cannot be read, so missing matches are not this param's.
+  if (run.truncated && !unexpected.length && !imprecise.length) {
+    await attachEvidence(c, plan, r, expected, run, query);
+    const why = `${query} ${run.truncated.facts}: ${missing.length} planted that must match (${missing.slice(0, 3).join(', ')}) may be on pages it does not link; recall not judged`;
+    if (run.truncated.byHarness) throw new NotRun(why);
+    throw new Blocked('search:paging', why);
+  }
+  // Read once by the CLI before any suite ran (lib/fhir/server-facts.ts).
+  const facts = session().serverFacts;
+  const own = fx.ownIds();
+  const observation: SearchObservation = {
     query: `${key}=${value}`, param: plan.param.name, resourceType: plan.type, returned: [...run.returned.keys()],
-    unexpected, missing, imprecise, selfLink: run.selfLink,
-    planted: own ? { total: own.size, returned: [...run.returned.keys()].filter((id) => own.has(id)).length } : undefined,
-    declared: failed ? declares(await capabilityStatement(client), plan.type, plan.param.name) : undefined,
+    unexpected, missing: run.truncated ? [] : missing, imprecise, selfLink: run.selfLink,
+    planted: { total: own.size, returned: [...run.returned.keys()].filter((id) => own.has(id)).length },
+    total: run.total,
+    truncated: run.truncated && `${run.truncated.facts} (search:paging); ${missing.length} missing not judged`,
+    declared: declaresSearchParam(facts, plan.type, plan.param.name),
+    fhirVersion: isR5(facts) === false ? facts.fhirVersion : undefined,
+    expression: expressionOf(plan.param),
+    r5Only: isR5(facts) === false ? r5OnlyElements(expressionOf(plan.param), plan.type) : undefined,
+  };
+  if (diagnose(observation)) await attachEvidence(c, plan, r, expected, run, query);
+  assertSearch(observation);
+}
+
+/** The query exchange is already evidence; this adds the planted resources, as sent and as read back now, and where the value sits. */
+async function attachEvidence(
+  c: SearchCheck, plan: ParamPlan, r: ReturnType<TypeFixtures['resolvedFor']>, expected: Record<string, boolean>, run: QueryRun, query: string,
+): Promise<void> {
+  const planted: Record<string, unknown> = {};
+  for (const [name, stored] of Object.entries(r.planted)) {
+    const read = await c.client.read(plan.type, stored.id as string, { accept: 'any' }).catch((e: Error) => ({ status: 0, body: e.message }));
+    planted[name] = {
+      id: stored.id, role: ROLE[name] ?? `extra: ${plan.extras?.[name]?.catches ?? name}`,
+      mustMatch: expected[name], returned: run.returned.has(stored.id as string),
+      sent: r.sent[name], readBack: read.status === 200 ? read.body : { status: read.status, body: read.body },
+    };
+  }
+  c.attach('search', {
+    query, url: run.url, reproduce: `curl -H "Authorization: Bearer $TOKEN" '${run.url.replace(/'/g, "'\\''")}'`,
+    total: run.total, truncated: run.truncated?.facts,
+    param: { name: plan.param.name, type: plan.param.type, expression: plan.param.expression, plantedAt: plan.where },
+    order: [...VARIANTS, ...Object.keys(plan.extras ?? {})], planted,
   });
 }

@@ -1,30 +1,52 @@
 // Runs one search against the run's tagged resources and follows its next links (bounded), so a check sees every
-// page the server returns and not just the first.
+// page the server returns and not just the first — and says when it could not: a searchset whose Bundle.total counts
+// more matches than its pages hold, with no next link to the rest, is a paging defect (search:paging), not a verdict
+// on the parameter.
 import type { FhirClient } from '../client/http.ts';
 import { tagQuery, type Coding } from '../fixtures/run-tag.ts';
 
-const MAX_PAGES = 20;
-const PAGE_SIZE = 100;
+export const MAX_PAGES = 20;
+export const PAGE_SIZE = 100;
 
 export interface QueryRun {
   status: number;
   body: any;
   text: string;
+  /** The first request's URL (what a vendor replays). */
+  url: string;
   returned: Map<string, Record<string, any>>;
   selfLink?: string;
+  /** The first page's Bundle.total, when the server gave one. */
+  total?: number;
+  /** Set when some matches may be on pages the harness could not read, with the facts (`returned 100 of total 147; no next link`). */
+  truncated?: { facts: string; byHarness: boolean };
 }
+
+const linkOf = (body: any, relation: string) => (body?.link ?? []).find((l: { relation: string }) => l.relation === relation)?.url as string | undefined;
 
 /** `Type?_tag=<run>&name[:mod]=value`, every next page followed (bounded), ids deduplicated. */
 export async function runQuery(client: FhirClient, type: string, tag: Coding, key: string, value: string): Promise<QueryRun> {
   let res = await client.search(type, [['_tag', tagQuery(tag)], [key, value], ['_count', String(PAGE_SIZE)]], { accept: 'any' });
   const first = res;
   const returned = new Map<string, Record<string, any>>();
-  const selfLink = (res.body?.link ?? []).find((l: { relation: string }) => l.relation === 'self')?.url as string | undefined;
-  for (let page = 0; page < MAX_PAGES && res.status === 200; page++) {
-    for (const e of res.body?.entry ?? []) if (e.resource?.id && (e.search?.mode ?? 'match') === 'match') returned.set(e.resource.id, e.resource);
-    const next = (res.body?.link ?? []).find((l: { relation: string }) => l.relation === 'next')?.url as string | undefined;
+  const total = typeof first.body?.total === 'number' ? (first.body.total as number) : undefined;
+  let pages = 0, matchEntries = 0, next: string | undefined;
+  for (; pages < MAX_PAGES && res.status === 200; ) {
+    pages++;
+    for (const e of res.body?.entry ?? []) {
+      if (!e.resource?.id || (e.search?.mode ?? 'match') !== 'match') continue;
+      matchEntries++;
+      returned.set(e.resource.id, e.resource);
+    }
+    next = linkOf(res.body, 'next');
     if (!next) break;
-    res = await client.request('GET', next, { accept: 'any' });
+    if (pages < MAX_PAGES) res = await client.request('GET', next, { accept: 'any' });
   }
-  return { status: first.status, body: first.body, text: first.text, returned, selfLink };
+  let truncated: QueryRun['truncated'];
+  if (first.status === 200) {
+    if (next && pages >= MAX_PAGES) truncated = { facts: `returned ${returned.size} in the first ${MAX_PAGES} pages and links further (the harness reads at most ${MAX_PAGES})`, byHarness: true };
+    else if (!next && total !== undefined && total > matchEntries) truncated = { facts: `returned ${matchEntries} of total ${total}; no next link`, byHarness: false };
+    else if (!next && total === undefined && pages === 1 && matchEntries >= PAGE_SIZE) truncated = { facts: `returned a full page of ${matchEntries} (_count=${PAGE_SIZE}) with no Bundle.total and no next link`, byHarness: false };
+  }
+  return { status: first.status, body: first.body, text: first.text, url: first.exchange.request.url, returned, selfLink: linkOf(first.body, 'self'), total, truncated };
 }

@@ -8,19 +8,39 @@ import type { Variant } from './plant-variants.ts';
 import type { PlantContext, Resolved, SubQuery } from './plant.ts';
 
 const UCUM = 'http://unitsofmeasure.org';
-const DATES: Record<Variant, string> = { decoy: '2001-02-03T04:05:06Z', match: '2011-05-06T07:08:09Z', second: '2016-07-08T09:10:11Z' };
-const DAYS: Record<Variant, string> = { decoy: '2001-02-03', match: '2011-05-06', second: '2016-07-08' };
+// The match lies on the last day of a year, written in Tashkent time (+05:00): 2011-12-31T09:00Z, inside that day in
+// every server zone from -08:59 to +14:00 (R5: "Where both search parameters and resource element date times do not
+// have time zones, the servers local time zone should be assumed" — so a zone-less day is the server's day).
+const DATES: Record<Variant, string> = { decoy: '2001-02-03T04:05:06Z', match: '2011-12-31T14:00:00+05:00', second: '2016-07-08T09:10:11Z' };
+const DAYS: Record<Variant, string> = { decoy: '2001-02-03', match: '2011-12-31', second: '2016-07-08' };
+// Crosses midnight, the month's and the year's end (09:30Z on 12-31 to 13:00Z on 01-01): it overlaps 2011-12-31 and
+// 2012-01-01 and lies inside neither, in every zone from -08:59 to +14:00.
+const ACROSS = { start: '2011-12-31T14:30:00+05:00', end: '2012-01-01T18:00:00+05:00' };
+// Its local date (2015-01-01, +05:00) is a year after its UTC date (2014-12-31T21:30Z); queried with a third zone.
+const ZONED = '2015-01-01T02:30:00+05:00';
+const ZONED_QUERY = 'lt2014-12-31T17:00:00-05:00';
 const QTY: Record<Variant, number> = { decoy: 2.1, match: 5.4, second: 7.5 };
 const NUM: Record<Variant, number> = { decoy: 3, match: 11, second: 22 };
 
+/** A further planted value that only a specific wrong implementation mistakes for (or against) a match. */
+export interface Extra {
+  value: unknown;
+  /** The wrong implementation it tells from a correct one (said in a failure's reason). */
+  catches: string;
+}
+
 interface LeafPlan {
   values: Record<Variant, unknown>;
+  /** Further named values, planted in resources of their own (judged by the oracle like the three variants). */
+  extras?: Record<string, Extra>;
   /** Token leaf with a system: the decoy has the match's code under another system. */
   systemDecoy?: boolean;
   queries: SubQuery[];
   /** The value of one variant as a composite component (`S|c`, `5.4|ucum|mg`, `2011-05-06`…). */
   component(v: Variant, r: Resolved): string;
 }
+
+const swapCase = (s: string) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
 
 export const LEAF_TYPES: Record<Exclude<SearchParamType, 'composite' | 'special'>, readonly string[]> = {
   token: ['CodeableConcept', 'Coding', 'Identifier', 'ContactPoint', 'code', 'string', 'id', 'uri', 'boolean', 'CodeableReference', 'canonical'],
@@ -58,6 +78,8 @@ export function leafPlan(ptype: SearchParamType, leaf: string, el: ElementInfo, 
         return {
           systemDecoy: true,
           values: { match: make(pairs.match), second: make(pairs.second), decoy: make(pairs.decoy) },
+          // The decoy already is the match's code in another system; this is the match's system with another code.
+          extras: { 'other-code': { value: make({ system: s1, code: `o${u}` }), catches: 'system|code matched on the system alone' } },
           queries: [
             q('system|code', () => `${esc(s1)}|${esc(c1)}`),
             q('system|code,|code (OR)', () => `${esc(s1)}|${esc(c1)},|${esc(c2)}`),
@@ -88,11 +110,22 @@ export function leafPlan(ptype: SearchParamType, leaf: string, el: ElementInfo, 
       const mk = (s: string): unknown => (leaf === 'HumanName' ? { family: s } : leaf === 'Address' ? { city: s } : s);
       return {
         values: { match: mk(vals.match), second: mk(vals.second), decoy: mk(vals.decoy) },
+        extras: {
+          // R5: "The :exact modifier returns results that match the entire supplied parameter, including casing and accents."
+          'case-only': { value: mk(swapCase(vals.match)), catches: ':exact compared without regard to case' },
+          // R5: "This search is insensitive to casing and included combining characters, like accents or other
+          // diacritical marks" — é, Ö, Cyrillic й and ё decompose to a base letter and a combining mark.
+          accented: { value: mk(`Zé${u}Öйёx`), catches: 'accents (combining marks) not folded' },
+          // R5: "a field matches a string query if the value of the field equals or starts with the supplied parameter
+          // value" — the query's text inside a word, not at the start of the value.
+          'mid-word': { value: mk(`Kzm${u}Alpha`), catches: 'string search matching anywhere in the value, not at its start' },
+        },
         queries: [
           q('prefix, any case', () => `zm${u}`),
           q('prefix,prefix (OR)', () => `zm${u},zs${u}`),
           q(':exact', () => vals.match, 'exact'),
           q(':contains', () => `${u}alph`.toLowerCase(), 'contains'),
+          q('prefix without accents', () => `ze${u}oие`),
         ],
         component: (v) => (v === 'match' ? `zm${u}` : v === 'second' ? `zs${u}` : `zd${u}`),
       };
@@ -101,12 +134,32 @@ export function leafPlan(ptype: SearchParamType, leaf: string, el: ElementInfo, 
       const src = leaf === 'date' ? DAYS : DATES;
       const mk = (s: string): unknown => (leaf === 'Period' ? { start: s, end: s } : leaf === 'Timing' ? { event: [s] } : s);
       const exact = src.match;
+      // A range that overlaps 2011-12-31 without lying inside it: a Period (Timing bounds) across midnight, or for
+      // dateTime/date a value of month precision (its range is the whole of 2011-12). An instant has no such form.
+      const straddle = leaf === 'Period' ? ACROSS : leaf === 'Timing' ? { repeat: { boundsPeriod: ACROSS } } : leaf === 'instant' ? undefined : '2011-12';
+      const extras: Record<string, Extra> = {};
+      if (straddle !== undefined) extras.straddle = { value: straddle, catches: 'a date range compared by overlap where R5 asks containment (eq, ne), or sa/eb read as gt/lt' };
+      if (leaf !== 'date') extras.zoned = { value: mk(ZONED), catches: 'time zone offsets ignored (wall-clock times compared)' };
       return {
         values: { match: mk(src.match), second: mk(src.second), decoy: mk(src.decoy) },
+        extras,
         queries: [
           q('eq day', () => DAYS.match),
           q('day,day (OR)', () => `${DAYS.match},${DAYS.second}`),
           ...(['gt', 'lt', 'ge', 'le', 'sa', 'eb'] as const).map((p) => q(p, () => `${p}${exact}`)),
+          // R5 prefixes over ranges: "eq: the range of the search value fully contains the range of the target value"
+          q('eq month', () => DAYS.match.slice(0, 7)),
+          // "ne: the range of the search value does not fully contain the range of the target value"
+          q('ne day', () => `ne${DAYS.match}`),
+          // "sa: the range of the search value does not overlap with the range of the target value, and the range
+          // above the search value contains the range of the target value"
+          q('sa day', () => `sa${DAYS.match}`),
+          // "eb: the range of the search value does not overlap with the range of the target value, and the range
+          // below the search value contains the range of the target value" (the day after the match's)
+          q('eb day', () => 'eb2012-01-01'),
+          // "ap: the range of the search value overlaps with the range of the target value" (widened by the approximation)
+          q('ap day', () => `ap${DAYS.match}`),
+          ...(extras.zoned ? [q('lt, another zone', () => ZONED_QUERY)] : []),
         ],
         component: (v) => DAYS[v],
       };
@@ -164,12 +217,20 @@ export function leafPlan(ptype: SearchParamType, leaf: string, el: ElementInfo, 
           component: (v) => `${QTY[v]}`,
         };
       }
-      const q1 = (n: number) => ({ value: n, unit: 'mg', system: UCUM, code: 'mg' });
+      const q1 = (n: number, code = 'mg', system = UCUM) => ({ value: n, unit: code, system, code });
       // A Range planted as [n, n]: the quantity search's range semantics then reduce to the value's.
-      const mk = (n: number) => (leaf === 'Range' ? { low: q1(n), high: q1(n) } : q1(n));
+      const mk = (n: number, code?: string, system?: string) => (leaf === 'Range' ? { low: q1(n, code, system), high: q1(n, code, system) } : q1(n, code, system));
       const full = (v: Variant, p = '') => `${p}${QTY[v]}|${UCUM}|mg`;
       return {
         values: { match: mk(QTY.match), second: mk(QTY.second), decoy: mk(QTY.decoy) },
+        extras: {
+          // R5: "[number]|[system]|[code] matches a quantity by value, system and code".
+          'other-unit': { value: mk(QTY.match, 'kg'), catches: 'the unit ignored when system|code is given' },
+          'other-system': { value: mk(QTY.match, 'mg', 'https://dhp-conformance.test/units'), catches: 'the unit system ignored when given' },
+          // R5: "[parameter]=100: Values that equal 100, to 3 significant figures precision, so range [99.5 ... 100.5)";
+          // with gt/lt/ge/le "the implicit precision of the number is ignored".
+          'within-precision': { value: mk(5.44), catches: 'eq compared as exact equality, or gt/lt with the implicit precision' },
+        },
         queries: [
           q('number|system|code', () => full('match')),
           q('number only', () => `${QTY.match}`),

@@ -69,9 +69,13 @@ describe('planParam', () => {
   test('a choice date goes into the first branch\'s type: Observation.effectiveDateTime', () => {
     const plan = planParam('Observation', param('Observation', 'date'), ctx());
     expect(plan.status).toBe('planned');
-    expect(plan.resources!.match.effectiveDateTime).toBe('2011-05-06T07:08:09Z');
+    expect(plan.resources!.match.effectiveDateTime).toBe('2011-12-31T14:00:00+05:00');
     expect(plan.resources!.decoy.effectiveDateTime).toBe('2001-02-03T04:05:06Z');
-    expect(plan.queries.filter((q) => !q.triple).map((q) => q.label)).toEqual(['eq day', 'day,day (OR)', 'gt', 'lt', 'ge', 'le', 'sa', 'eb']);
+    expect(plan.extras?.straddle?.resource.effectiveDateTime).toBe('2011-12');
+    expect(plan.extras?.zoned?.resource.effectiveDateTime).toBe('2015-01-01T02:30:00+05:00');
+    expect(plan.queries.filter((q) => !q.triple).map((q) => q.label)).toEqual([
+      'eq day', 'day,day (OR)', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'eq month', 'ne day', 'sa day', 'eb day', 'ap day', 'lt, another zone',
+    ]);
     expect(plan.queries.filter((q) => q.triple === 'generated').map((q) => q.label)).toEqual([expect.stringMatching(/^generated \(values.ts seed \d+\)$/), expect.stringMatching(/^generated OR/)]);
     expect(plan.generated?.resources.match.effectiveDateTime).toBeDefined();
   });
@@ -121,7 +125,7 @@ describe('planParam', () => {
   });
 });
 
-// Every planned query must tell the planted resources apart by the oracle: at least one must match, one must not —
+// Every planned query must tell the planted resources (triple and extras) apart by the oracle: at least one must match, one must not —
 // otherwise an ignoring server could pass it (and a playground gap would look closed).
 test('every query of every plantable matrix param discriminates the planted triple by the oracle', () => {
   const problems: string[] = [];
@@ -133,10 +137,12 @@ test('every query of every plantable matrix param discriminates the planted trip
       planned++;
       const fixed = resolved(plan.resources!);
       const gen = plan.generated && resolved(plan.generated.resources);
+      const extras = Object.entries(plan.extras ?? {}).map(([name, x]) => ({ ...x.resource, id: `${name}-id` }));
       for (const q of plan.queries) {
         const res = q.triple === 'generated' ? gen! : fixed;
         const value = q.value(res);
-        const got = VARIANTS.map((v) => resourceMatches(res.stored(v), p, value, q.modifier));
+        const planted = [...VARIANTS.map((v) => res.stored(v)), ...(q.triple === 'generated' ? [] : extras)];
+        const got = planted.map((r) => resourceMatches(r, p, value, q.modifier));
         if (!got.some(Boolean) || got.every(Boolean)) problems.push(`${r.type}:${p.name} [${q.label}] ${value} → ${got}`);
       }
     });
@@ -144,3 +150,30 @@ test('every query of every plantable matrix param discriminates the planted trip
   expect(planned).toBeGreaterThan(1100);
   expect(problems).toEqual([]);
 }, 120_000);
+
+// Each extra is there to catch one wrong implementation: the query aimed at it must judge it as the spec says.
+describe('extras are judged as R5 says by the query aimed at them', () => {
+  const judge = (type: string, name: string, extra: string, label: string) => {
+    const plan = planParam(type, param(type, name), ctx());
+    const q = plan.queries.find((x) => x.label === label)!;
+    return resourceMatches({ ...plan.extras![extra]!.resource, id: 'x' }, param(type, name), q.value(resolved(plan.resources!)), q.modifier);
+  };
+  test.for([
+    ['Patient', 'family', 'case-only', ':exact', false],
+    ['Patient', 'family', 'case-only', 'prefix, any case', true],
+    ['Patient', 'family', 'accented', 'prefix without accents', true],
+    ['Patient', 'family', 'mid-word', 'prefix, any case', false],
+    ['Observation', 'date', 'straddle', 'eq day', false],
+    ['Observation', 'date', 'straddle', 'ne day', true],
+    ['Observation', 'date', 'straddle', 'ap day', true],
+    ['Observation', 'date', 'zoned', 'lt, another zone', true],
+    ['Encounter', 'date', 'straddle', 'eq day', false], // Encounter.actualPeriod: a Period across midnight
+    ['Encounter', 'date', 'straddle', 'sa day', false],
+    ['Encounter', 'date', 'straddle', 'eb day', false],
+    ['Patient', 'birthdate', 'straddle', 'eq day', false],
+    ['Observation', 'code', 'other-code', 'system|code', false],
+    ['Observation', 'value-quantity', 'other-unit', 'number|system|code', false],
+    ['Observation', 'value-quantity', 'other-system', 'number||code', true],
+    ['Observation', 'value-quantity', 'within-precision', 'number|system|code', true],
+  ] as const)('%s:%s %s under [%s] → %s', ([type, name, extra, label, want]) => expect(judge(type, name, extra, label)).toBe(want));
+});

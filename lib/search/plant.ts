@@ -36,6 +36,8 @@ export interface ParamPlan {
   status: 'planned' | 'sequential' | 'not-run';
   reason?: string;
   resources?: Record<Variant, Record<string, any>>;
+  /** Further planted resources, each telling a correct implementation from one specific wrong one (plant-leaf.ts). */
+  extras?: Record<string, { resource: Record<string, any>; catches: string }>;
   queries: SubQuery[];
   /** What was planted where (for the coverage file). */
   where?: string;
@@ -94,7 +96,8 @@ function planBranch(base: ParamPlan, type: string, ptype: SearchParamType, br: B
   const leaf = leafPlan(ptype, last.type, last.el, ctx, refTarget(last.step), last.step.refContains);
   const resources = {} as Record<Variant, Record<string, any>>;
   for (const v of VARIANTS) resources[v] = write(minimalResource(type, ctx), chain, leaf.values[v], ctx);
-  const plan: ParamPlan = { ...base, status: 'planned', resources, queries: leaf.queries, systemDiscriminated: !!leaf.systemDecoy };
+  const extras = Object.fromEntries(Object.entries(leaf.extras ?? {}).map(([name, x]) => [name, { resource: write(minimalResource(type, ctx), chain, x.value, ctx), catches: x.catches }]));
+  const plan: ParamPlan = { ...base, status: 'planned', resources, extras, queries: leaf.queries, systemDiscriminated: !!leaf.systemDecoy };
   addGenerated(plan, type, chain, last.type, ctx);
   return plan;
 }

@@ -1,26 +1,22 @@
-// String search semantics, with the folding Uzbek names need (Latin apostrophe letters, Cyrillic), so the oracle judges DHP servers fairly.
+// String search semantics as R5 states them, Cyrillic included, so the oracle judges DHP servers fairly.
 //
 // Deliberate duplication of server/search/ (never imported): two independent implementations check each other.
 //
 // Folding (default and :contains), in this order:
-// 1. the six apostrophe shapes people type for oʻ/gʻ and the tutuq belgisi — ʻ U+02BB, ʼ U+02BC, ' U+0027,
-//    ‘ U+2018, ’ U+2019, ` U+0060 — become ʻ U+02BB. It is a letter (not punctuation) so step 3 keeps it:
-//    "Og" must not match "Oʻgʻiloy", while "o'g" must.
-// 2. NFD, combining marks dropped, lower-cased: case- and accent-insensitive, Cyrillic too (Ўзбекистон ~ ўзбекистон;
-//    ў and й also lose their breve, so they meet у and и — the spec's "insensitive to ... combining characters").
-// 3. Other punctuation dropped, whitespace runs collapsed to one space, ends trimmed (the spec's "Punctuation and
-//    non-significant whitespace ... should also be ignored").
+// 1. NFD, combining marks dropped, lower-cased: case- and accent-insensitive, Cyrillic too (Ўзбекистон ~ ўзбекистон;
+//    ў, й and ё also lose their marks, so they meet у, и and е — R5: "This search is insensitive to casing and included
+//    combining characters, like accents or other diacritical marks").
+// 2. Punctuation dropped, whitespace runs collapsed to one space, ends trimmed (R5: "Punctuation and non-significant
+//    whitespace (e.g. repeated space characters, tab vs space) SHOULD also be ignored").
+// The Uzbek apostrophe letters (oʻ, gʻ typed as ʻ ʼ ' ‘ ’ `) are NOT made equal here: neither R5 nor the platform's page
+// says so. The advisory capability search:string-uzbek-apostrophes checks that on its own (apostrophes.ts).
 import { isRecord, stringsOf } from './json.ts';
 import { matchesMissing } from './missing.ts';
 import { UnsupportedSearchError } from './query.ts';
 import type { ParsedValue } from './query.ts';
 
-const APOSTROPHES = /[\u02BB\u02BC\u0027\u2018\u2019\u0060]/g;
-export const CANONICAL_APOSTROPHE = '\u02BB';
-
 export function fold(text: string): string {
   return text
-    .replace(APOSTROPHES, CANONICAL_APOSTROPHE)
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()

@@ -1,13 +1,16 @@
 // Puts one resource type's planned search fixtures on the server (targets first, then the params' triples in
 // transaction chunks of ≤ 200 entries, then the server-assigned triple one by one), resolves what the server
 // assigned, and deletes it all again afterwards.
-import { randomUUID } from 'node:crypto';
 import type { FhirClient } from '../client/http.ts';
 import { parseLocation } from '../fhir/location.ts';
+import { postEntry, putEntry, transactionBundle } from '../fhir/bundle.ts';
+import { isNotEnabled } from '../fhir/searchset.ts';
 import { currentVersions, reusedAcrossRuns, stableFixtureId } from '../fixtures/reuse.ts';
 import { fixtureTag, withRunTag, type Coding } from '../fixtures/run-tag.ts';
+import { deleteRefs } from '../fixtures/teardown.ts';
 import type { GapBook } from '../matrix/gaps.ts';
 import type { Matrix, ResourceCapability } from '../matrix/types.ts';
+import type { SeedSource } from '../run/seed.ts';
 import { minimalResource } from './plant-required.ts';
 import { VARIANTS, type Variant } from './plant-variants.ts';
 import { planParam, type ParamPlan, type PlantContext, type Resolved } from './plant.ts';
@@ -28,8 +31,12 @@ interface Entry {
   stored?: Record<string, any>;
 }
 
-/** How fixtures of a type are written; 'PUT, else POST': under stable ids, as creates if the target refuses that. */
-export type WriteMethod = 'POST' | 'PUT' | 'PUT, else POST';
+/**
+ * How fixtures of a type are written: POST (create); PUT under ids of this run (a type with update but no create);
+ * 'reuse': PUT under stable ids, updated in place every run (a type the target cannot delete, lib/fixtures/reuse.ts);
+ * 'reuse, else POST': the same, as creates if the target refuses a PUT that creates.
+ */
+export type WriteMethod = 'POST' | 'PUT' | 'reuse' | 'reuse, else POST';
 
 export interface PlantProblem {
   kind: 'not-enabled' | 'rejected';
@@ -44,7 +51,7 @@ export function writableTypes(matrix: Matrix, gaps: GapBook): Map<string, WriteM
   const out = new Map<string, WriteMethod>();
   for (const r of matrix.resources) {
     if (gaps.lookup(`endpoint:${r.type}`)?.kind === 'not-enabled') continue;
-    if (reusedAcrossRuns(r)) out.set(r.type, r.interactions.includes('create') ? 'PUT, else POST' : 'PUT');
+    if (reusedAcrossRuns(r)) out.set(r.type, r.interactions.includes('create') ? 'reuse, else POST' : 'reuse');
     else if (r.interactions.includes('create')) out.set(r.type, 'POST');
     else if (r.interactions.includes('update')) out.set(r.type, 'PUT');
   }
@@ -64,7 +71,8 @@ export class TypeFixtures {
   private readonly refs = new Map<string, string>();
   private readonly targets: Entry[] = [];
   private readonly pools = new Map<string, string>();
-  private readonly paramEntries = new Map<string, Record<Variant, Entry>>();
+  /** Per param (and `param#generated`): the planted entries by name — the three variants, then the plan's extras. */
+  private readonly paramEntries = new Map<string, Record<string, Entry>>();
   private sequential?: Record<Variant, Entry>;
   /** Everything created, as `Type/id`, in creation order. */
   readonly created: string[] = [];
@@ -78,12 +86,13 @@ export class TypeFixtures {
     readonly resource: ResourceCapability,
     private readonly writable: ReadonlyMap<string, WriteMethod>,
     private readonly tag: Coding,
-    runId: string,
+    /** Planted values come from the run seed; ids the client chooses (PUT) also from the run id (lib/run/seed.ts). */
+    private readonly seeds: SeedSource,
     /** Why the type cannot be written, when the target's gaps say its endpoint is not enabled. */
     notEnabled?: string,
   ) {
     this.queryTag = fixtureTag(tag, resource.type);
-    const salt = runId.replace(/[^A-Za-z0-9]/g, '').slice(-6);
+    const salt = seeds.draw('planter:salt').hex(3);
     this.plans = resource.searchParams.map((p, i) => planParam(resource.type, p, this.context(`${salt}${resource.type.slice(0, 3).toLowerCase()}${i}`)));
     if (!writable.has(resource.type)) {
       for (const p of this.plans) {
@@ -103,10 +112,10 @@ export class TypeFixtures {
         if (!ph) {
           const how = this.writable.get(wanted)!;
           const method = how === 'POST' ? 'POST' : 'PUT';
-          const id = method === 'PUT' ? stableFixtureId(wanted, `target of ${this.resource.type} ${key}`) : randomUUID();
+          const id = this.newId(how, wanted, `target:${key}`);
           ph = method === 'POST' ? `urn:uuid:${id}` : `${wanted}/${id}`;
           this.pools.set(key, ph);
-          const entry: Entry = { placeholder: ph, method, resource: {}, reuse: method === 'PUT', orPost: how === 'PUT, else POST' };
+          const entry: Entry = { placeholder: ph, method, resource: {}, reuse: how.startsWith('reuse'), orPost: how === 'reuse, else POST' };
           this.targets.push(entry);
           const target: Record<string, any> = { ...minimalResource(wanted, this.context(`${unique}t${slot}`)), ...(method === 'PUT' ? { id } : {}) };
           entry.resource = withRunTag(withRunTag(target, this.tag), this.queryTag);
@@ -124,13 +133,24 @@ export class TypeFixtures {
     return this.planted;
   }
 
-  /** `key` names the entry within this type's fixtures, the same every run (the stable id of a reused fixture). */
-  private entryOf(resource: Record<string, any>, key: string): Entry {
+  /**
+   * A urn:uuid placeholder (POST) is local to one transaction: drawn from the run seed. An id the client chooses
+   * (PUT) is the resource's id on a possibly shared server: the run id is mixed in, and no verdict depends on it —
+   * except for a fixture reused across runs, whose id is the same every run (lib/fixtures/reuse.ts). `label` names
+   * the entry within this type's fixtures.
+   */
+  private newId(how: WriteMethod, type: string, label: string): string {
+    const stream = `planter:${this.resource.type}:${label}`;
+    if (how === 'reuse' || how === 'reuse, else POST') return stableFixtureId(type, stream);
+    return (how === 'PUT' ? this.seeds.perRun(stream) : this.seeds.draw(stream)).uuid();
+  }
+
+  private entryOf(resource: Record<string, any>, label: string): Entry {
     const how = this.writable.get(this.resource.type)!;
     const method = how === 'POST' ? 'POST' : 'PUT';
-    const id = method === 'PUT' ? stableFixtureId(this.resource.type, key) : randomUUID();
+    const id = this.newId(how, this.resource.type, label);
     const r = withRunTag(withRunTag(method === 'PUT' ? { ...resource, id } : resource, this.tag), this.queryTag);
-    return { placeholder: method === 'POST' ? `urn:uuid:${id}` : `${this.resource.type}/${id}`, method, resource: r, reuse: method === 'PUT', orPost: how === 'PUT, else POST' };
+    return { placeholder: method === 'POST' ? `urn:uuid:${id}` : `${this.resource.type}/${id}`, method, resource: r, reuse: how.startsWith('reuse'), orPost: how === 'reuse, else POST' };
   }
 
   private async doPlant(client: FhirClient): Promise<void> {
@@ -143,23 +163,31 @@ export class TypeFixtures {
       if (fail) { this.problem = fail; return; }
     }
     for (const p of planned) {
-      const e = {} as Record<Variant, Entry>;
-      for (const v of VARIANTS) e[v] = this.entryOf(p.resources![v], `${p.param.name} ${v}`);
+      const e: Record<string, Entry> = {};
+      for (const v of VARIANTS) e[v] = this.entryOf(p.resources![v], `${p.param.name}:${v}`);
+      for (const [name, x] of Object.entries(p.extras ?? {})) e[name] = this.entryOf(x.resource, `${p.param.name}:${name}`);
       this.paramEntries.set(p.param.name, e);
       if (!p.generated) continue;
       const g = {} as Record<Variant, Entry>;
-      for (const v of VARIANTS) g[v] = this.entryOf(p.generated.resources[v], `${p.param.name} generated ${v}`);
+      for (const v of VARIANTS) g[v] = this.entryOf(p.generated.resources[v], `${p.param.name}#generated:${v}`);
       this.paramEntries.set(`${p.param.name}#generated`, g);
     }
-    const groups = [...this.paramEntries.entries()];
-    for (let i = 0; i < groups.length; i += Math.floor(CHUNK / 3)) {
-      const chunk = groups.slice(i, i + Math.floor(CHUNK / 3));
-      const fail = await this.send(client, chunk.flatMap(([, e]) => VARIANTS.map((v) => e[v])));
+    // Chunks of whole params, at most CHUNK entries each (one param's entries are never split).
+    const chunks: [string, Record<string, Entry>][][] = [];
+    let size = CHUNK;
+    for (const group of this.paramEntries.entries()) {
+      const n = Object.keys(group[1]).length;
+      if (size + n > CHUNK) { chunks.push([]); size = 0; }
+      chunks[chunks.length - 1]!.push(group);
+      size += n;
+    }
+    for (const chunk of chunks) {
+      const fail = await this.send(client, chunk.flatMap(([, e]) => Object.values(e)));
       if (!fail) continue;
       if (fail.kind === 'not-enabled') { this.problem = fail; return; }
       // Isolate: one transaction per param, so one rejected fixture does not hide the others.
       for (const [name, e] of chunk) {
-        const one = await this.send(client, VARIANTS.map((v) => e[v]));
+        const one = await this.send(client, Object.values(e));
         if (one) this.paramProblems.set(name, one.message);
       }
     }
@@ -173,7 +201,7 @@ export class TypeFixtures {
     for (const v of ['decoy', 'match', 'second'] as Variant[]) {
       for (let attempt = 0; ; attempt++) {
         await new Promise((r) => setTimeout(r, attempt ? 1100 : 15));
-        const entry = this.entryOf(minimalResource(this.resource.type, this.context(`seq${v}${attempt}`)), `sequential ${v} ${attempt}`);
+        const entry = this.entryOf(minimalResource(this.resource.type, this.context(`seq${v}${attempt}`)), `#sequential:${v}:${attempt}`);
         const fail = await this.send(client, [entry]);
         if (fail) { this.paramProblems.set('#sequential', fail.message); return; }
         const lu = entry.stored!.meta?.lastUpdated as string;
@@ -190,21 +218,21 @@ export class TypeFixtures {
       const versions = await currentVersions(client, type, reused.filter((e) => e.resource.resourceType === type).map((e) => e.resource.id));
       for (const e of reused) if (e.resource.resourceType === type && versions.has(e.resource.id)) e.ifMatch = `W/"${versions.get(e.resource.id)}"`;
     }
-    const bundle = {
-      resourceType: 'Bundle', type: 'transaction',
-      entry: entries.map((e) => ({
-        ...(e.method === 'POST' ? { fullUrl: e.placeholder.startsWith('urn:uuid:') ? e.placeholder : `urn:uuid:${randomUUID()}` } : {}),
-        resource: deepReplace(e.resource, this.refs),
-        request: e.method === 'POST' ? { method: 'POST', url: e.resource.resourceType } : { method: 'PUT', url: `${e.resource.resourceType}/${e.resource.id}`, ...(e.ifMatch ? { ifMatch: e.ifMatch } : {}) },
-      })),
-    };
+    const bundle = transactionBundle(entries.map((e) => {
+      const resource = deepReplace(e.resource, this.refs) as Record<string, any> & { resourceType: string; id: string };
+      if (e.method === 'PUT') return putEntry(resource, { ifMatch: e.ifMatch });
+      // A reused fixture re-sent as a create keeps its `Type/id` placeholder; its entry needs a urn:uuid of its own.
+      return postEntry(resource, e.placeholder.startsWith('urn:uuid:') ? e.placeholder : `urn:uuid:${this.seeds.draw(`planter:${e.placeholder}:as-create`).uuid()}`);
+    }));
     const res = await client.transaction(bundle, { accept: 'any' });
     // A target that will not create under a client's id gets the reused fixtures as plain creates.
     if (res.status >= 400 && res.status !== 404 && reused.some((e) => !e.ifMatch && e.orPost)) {
       for (const e of reused) if (!e.ifMatch && e.orPost) Object.assign(e, { method: 'POST', reuse: false, orPost: false, resource: { ...e.resource, id: undefined } });
       return this.send(client, entries);
     }
-    if (res.status === 404 || (res.status >= 400 && /not.(enabled|supported)/i.test(res.text) && entries.every((e) => e.resource.resourceType === entries[0]!.resource.resourceType))) {
+    // A transaction of one type that the server refuses as not there says the type's endpoint is not enabled.
+    const oneType = entries.every((e) => e.resource.resourceType === entries[0]!.resource.resourceType);
+    if (oneType && (isNotEnabled(res.status, res.body) || (res.status >= 400 && /not.(enabled|supported)/i.test(res.text)))) {
       return { kind: 'not-enabled', message: `POST [base] transaction with ${entries[0]!.resource.resourceType} answered ${res.status}: ${res.text.slice(0, 300)}` };
     }
     if (res.status >= 300 || res.body?.resourceType !== 'Bundle') {
@@ -238,14 +266,20 @@ export class TypeFixtures {
     return own ? { kind: 'rejected', message: own } : undefined;
   }
 
-  resolvedFor(plan: ParamPlan, triple?: 'generated'): Resolved & { planted: Record<Variant, Record<string, any>> } {
-    const entries = plan.status === 'sequential' ? this.sequential : this.paramEntries.get(`${plan.param.name}${triple ? `#${triple}` : ''}`);
+  /**
+   * What was planted for a param: by name (the three variants, then the extras), the stored copy (`planted`, with the
+   * server's id) and the resource as sent (references resolved).
+   */
+  resolvedFor(plan: ParamPlan, triple?: 'generated'): Resolved & { planted: Record<string, Record<string, any>>; sent: Record<string, Record<string, any>> } {
+    const entries: Record<string, Entry> | undefined = plan.status === 'sequential' ? this.sequential : this.paramEntries.get(`${plan.param.name}${triple ? `#${triple}` : ''}`);
     if (!entries) throw new Error(`${plan.type}:${plan.param.name} was not planted`);
-    const planted = Object.fromEntries(VARIANTS.map((v) => [v, entries[v].stored!])) as Record<Variant, Record<string, any>>;
+    const planted = Object.fromEntries(Object.entries(entries).map(([name, e]) => [name, e.stored!]));
+    const sent = Object.fromEntries(Object.entries(entries).map(([name, e]) => [name, deepReplace(e.resource, this.refs) as Record<string, any>]));
     return {
       planted,
+      sent,
       ref: (ph) => this.refs.get(ph) ?? ph,
-      stored: (v) => planted[v],
+      stored: (v) => planted[v]!,
     };
   }
 
@@ -256,24 +290,12 @@ export class TypeFixtures {
   }
 
   /**
-   * Deletes what was created (transactions of DELETE entries; one by one where that fails). Returns what could not
-   * be deleted. Types the target cannot delete are not attempted: their fixtures are reused by the next run.
+   * Deletes what was created (lib/fixtures/teardown.ts); returns what the target refused. Types the target cannot
+   * delete are not attempted: their fixtures are reused by the next run.
    */
   async teardown(client: FhirClient, matrix: Matrix): Promise<string[]> {
-    const deletable = (ref: string) => matrix.resources.find((r) => r.type === ref.split('/')[0])?.interactions.includes('delete');
-    const left: string[] = [];
-    const todo = [...this.created].reverse().filter(deletable);
-    for (let i = 0; i < todo.length; i += CHUNK) {
-      const chunk = todo.slice(i, i + CHUNK);
-      const res = await client.transaction({ resourceType: 'Bundle', type: 'transaction', entry: chunk.map((ref) => ({ request: { method: 'DELETE', url: ref } })) }, { accept: 'any' }).catch(() => undefined);
-      if (res && res.status < 300) continue;
-      for (const ref of chunk) {
-        const [t, id] = ref.split('/') as [string, string];
-        const d = await client.delete(t, id, { accept: 'any' }).catch(() => undefined);
-        if (!d || d.status >= 300) left.push(ref);
-      }
-    }
+    const refused = await deleteRefs(client, matrix, [...this.created].reverse());
     this.created.length = 0;
-    return left;
+    return refused.map((r) => `${r.ref} (${r.reason})`);
   }
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { readEnv } from '../config/env.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const COMMITTED_SPEC_DIR = join(REPO_ROOT, 'spec');
@@ -15,7 +16,7 @@ export const SPEC_MANIFEST = 'SOURCES.json';
 export const GZIP_FROM_BYTES = 1024 * 1024;
 
 export function specDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.DHP_SPEC_DIR ?? COMMITTED_SPEC_DIR);
+  return resolve(readEnv(env).specDir ?? COMMITTED_SPEC_DIR);
 }
 
 /** The text of `rel` under the spec folder, from `rel` or, where only that is stored, `rel.gz`. */

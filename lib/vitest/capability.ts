@@ -1,16 +1,20 @@
 // The only bridge between checks and vitest: `capabilityTest` runs one check of one capability, turns its
 // outcome into a verdict (honouring the target's expected gaps), keeps the redacted exchanges as evidence
 // for every verdict but pass, and hands the verdict to the reporters through task.meta.
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Root causes first: a capability whose prerequisite (the matrix's `requires`) failed in the CLI's preflight is
+// `blocked` naming it, without running. Honest: any exception that is not a check's verdict (a TypeError, a harness
+// Error) is an `error` of the harness, never the server's `fail`; so is a reason that printed NaN or undefined.
 import * as allure from 'allure-js-commons';
 import { test } from 'vitest';
 import { TransportError, type Exchange, type FhirClient } from '../client/http.ts';
 import { redactText } from '../client/redact.ts';
 import { inScope } from '../client/scope.ts';
+import type { CheckContext } from '../checks/context.ts';
+import { blockingPrerequisite } from '../checks/prerequisites.ts';
+import { prerequisitesOf } from '../matrix/load.ts';
+import { writeEvidence } from '../report/evidence.ts';
 import { session, type Session } from '../run/session.ts';
-import { Blocked, CheckFailure, gapExcuses, NotRun, type Verdict } from '../verdicts.ts';
+import { Blocked, CheckFailure, gapExcuses, garbageInReason, HarnessError, harnessReason, NotRun, type Verdict } from '../verdicts.ts';
 import { testScope } from './scope.ts';
 
 declare module 'vitest' {
@@ -20,33 +24,32 @@ declare module 'vitest' {
     reason?: string;
     evidence?: string;
     flaky?: boolean;
+    /** Verdict blocked: the prerequisite capability that failed (the root cause). */
+    blockedBy?: string;
   }
 }
 
-export interface Check {
-  /** The authenticated client; its exchanges during this check are the check's evidence. */
+/** A CheckContext (lib/checks/context.ts) with the worker's session; its client's exchanges are the check's evidence. */
+export interface Check extends CheckContext {
   client: FhirClient;
-  anonymous: FhirClient;
   session: Session;
-  /** Stop here and report the capability as not-run with this reason (never as passed). */
-  notRun(reason: string): never;
-  /** Stop here: the prerequisite capability failed, so this one cannot be judged (verdict blocked, naming it). */
-  blocked(prerequisite: string, reason: string): never;
-  /** Adds a note to the test (shown in the reporters). */
-  note(text: string): void;
+  /** Adds a named JSON document to the check's evidence (kept, redacted, with the exchanges for every verdict but pass). */
+  attach(name: string, content: unknown): void;
 }
 
 export interface CapabilityTestOptions {
   /** The check creates or changes data: not run against a read-only target. */
   writes?: boolean;
   timeout?: number;
+  /** Runs after the check declared before it, even inside a describe.concurrent (steps of one resource's life). */
+  sequential?: boolean;
 }
 
 const SEVERITY = { SHALL: 'critical', SHOULD: 'normal', MAY: 'minor' } as const;
 
 /** `title` is a sentence saying what the server must do; `capability` is the matrix id it verifies. */
 export function capabilityTest(capability: string, title: string, fn: (c: Check) => Promise<void>, opts: CapabilityTestOptions = {}): void {
-  test(title, { meta: { capability }, timeout: opts.timeout ?? 60_000 }, async ({ task, skip, annotate }) => {
+  (opts.sequential ? test.sequential : test)(title, { meta: { capability }, timeout: opts.timeout ?? 60_000 }, async ({ task, skip, annotate }) => {
     const s = session();
     const def = s.capabilities.get(capability);
     if (!def) throw new Error(`capability "${capability}" is not in the matrix: regenerate capabilities.json or fix the suite`);
@@ -58,46 +61,68 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
     const exchanges: Exchange[] = [];
     const scope = testScope(task, exchanges);
     const notes: string[] = [];
+    const allowed = prerequisitesOf(s.matrix, capability);
+    const attachments: Record<string, unknown> = {};
     const check: Check = {
-      client: s.client, anonymous: s.anonymous, session: s,
+      client: s.client, anonymous: s.anonymous, session: s, seeds: s,
       notRun: (reason) => { throw new NotRun(reason); },
       blocked: (prerequisite, reason) => { throw new Blocked(prerequisite, reason); },
       note: (text) => { notes.push(text); },
+      attach: (name, content) => { attachments[name] = content; },
     };
     const finish = async (verdict: Verdict, reason?: string) => {
       scope.exchanges = undefined;
+      // A reason that printed a value the check did not have (NaN, undefined) is the harness's bug, whatever the server did.
+      const garbage = reason && verdict !== 'error' ? garbageInReason(reason, exchanges.flatMap((e) => [e.response?.body ?? '', e.request.url])) : undefined;
+      if (garbage) {
+        reason = harnessReason(title, capability, new HarnessError(`its ${verdict} reason contains "${garbage}", a value the check did not have: ${reason}`));
+        verdict = 'error';
+      }
       task.meta.verdict = verdict;
       if (reason) task.meta.reason = redactText(reason);
       task.meta.flaky = exchanges.some((e) => e.attempt > 1);
       for (const n of notes) await annotate(redactText(n));
-      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, task.id, title, verdict, exchanges);
+      if (verdict !== 'pass' && exchanges.length) task.meta.evidence = await keepEvidence(s, capability, title, verdict, exchanges, attachments);
     };
 
     const gap = s.gaps.lookup(capability);
     try {
+      crashHook(s, task.file.filepath);
       if (opts.writes && s.ctx.target.readOnly) throw new NotRun(`target "${s.ctx.target.name}" is read-only: the harness never writes there`);
+      const prerequisite = blockingPrerequisite(def.requires, s.ctx.prerequisites);
+      if (prerequisite) throw prerequisite;
       await inScope(scope, () => fn(check));
     } catch (e) {
       if (e instanceof NotRun) {
         await finish('not-run', e.reason);
         skip(redactText(e.reason));
       }
+      // Only a capability the matrix lists in `requires` can block a check: anything else is a failure to report.
+      if (e instanceof Blocked && !allowed.includes(e.prerequisite)) {
+        await finish('error', harnessReason(title, capability, new HarnessError(`the check says it is blocked by ${e.prerequisite}, which ${capability} does not require: add it to "requires" in the matrix, or report a failure (${e.reason})`)));
+        throw scrubbed(e, s.env.verbose);
+      }
       if (e instanceof Blocked) {
+        task.meta.blockedBy = e.prerequisite;
         await finish('blocked', e.message);
         skip(redactText(e.message));
       }
       if (e instanceof TransportError) {
         await finish('error', e.message);
-        throw scrubbed(e);
+        throw scrubbed(e, s.env.verbose);
       }
-      const kind = e instanceof CheckFailure ? e.kind : 'other';
+      if (!(e instanceof CheckFailure)) {
+        await finish('error', harnessReason(title, capability, e));
+        throw scrubbed(e, s.env.verbose);
+      }
+      const kind = e.kind;
       if (gap && gapExcuses(gap.kind, kind)) {
         await finish('expected-gap', `${gap.kind} as expected (${gap.ticket ?? 'gap'} since ${gap.since}): ${(e as Error).message}`);
         await annotate(`expected gap: ${gap.reason}`);
         return;
       }
       await finish('fail', (e as Error).message);
-      throw scrubbed(e);
+      throw scrubbed(e, s.env.verbose);
     }
     if (gap) {
       await finish('gap-closed', `expected gap "${gap.kind}" (${gap.ticket ?? ''} since ${gap.since}) no longer reproduces: the capability now works; update the matrix`);
@@ -108,22 +133,34 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
   });
 }
 
-/** vitest writes a thrown error's message and stack raw into JUnit, Allure and the console: scrub both first. */
-function scrubbed(e: unknown): unknown {
+let started = 0;
+
+/**
+ * Self-tests only (DHP_SELFTEST_CRASH_WORKER=<suite>): the worker running suites/<suite>.suite.ts kills itself as
+ * its second check starts, so the self-tests can prove a crashed worker makes every lost check an `error` and the
+ * run exit 1 as incomplete.
+ */
+function crashHook(s: Session, file: string): void {
+  if (s.env.crashWorker && file.endsWith(`suites/${s.env.crashWorker}.suite.ts`) && ++started === 2) process.kill(process.pid, 'SIGKILL');
+}
+
+const VERDICT_STACK = (name: string) => `${name} (the server's verdict, not a harness error: --verbose keeps the stack)`;
+
+/**
+ * vitest writes a thrown error's message and stack raw into JUnit, Allure and the console: scrub both first. The stack
+ * of a verdict (a check failure, a transport error) shows only the harness's own frames: it is dropped unless --verbose.
+ */
+function scrubbed(e: unknown, verbose: boolean): unknown {
   if (e instanceof Error) {
     e.message = redactText(e.message);
-    if (e.stack) e.stack = redactText(e.stack);
+    if (e.stack) e.stack = (e instanceof CheckFailure || e instanceof TransportError) && !verbose ? VERDICT_STACK(e.name) : redactText(e.stack);
   }
   return e;
 }
 
-/** Writes the redacted exchanges of one check to the run's evidence folder and attaches them to Allure. */
-async function keepEvidence(s: Session, capability: string, testId: string, title: string, verdict: Verdict, exchanges: Exchange[]): Promise<string> {
-  const name = `${capability.replace(/[^A-Za-z0-9_.-]+/g, '_')}--${createHash('sha1').update(testId).digest('hex').slice(0, 8)}.json`;
-  const rel = join('evidence', name);
-  const text = redactText(JSON.stringify({ capability, check: title, verdict, exchanges }, null, 2));
-  mkdirSync(join(s.ctx.runDir, 'evidence'), { recursive: true });
-  writeFileSync(join(s.ctx.runDir, rel), text);
-  await allure.attachment(`exchanges (${exchanges.length})`, text, 'application/json');
-  return rel;
+/** Writes the redacted exchanges of one check to the run's evidence folder (lib/report/evidence.ts) and attaches them to Allure. */
+async function keepEvidence(s: Session, capability: string, title: string, verdict: Verdict, exchanges: Exchange[], attachments: Record<string, unknown>): Promise<string> {
+  const { path, attachment } = writeEvidence(s.ctx.runDir, { capability, check: title, verdict, exchanges, ...(Object.keys(attachments).length ? { attachments } : {}) });
+  await allure.attachment(`exchanges (${exchanges.length})`, attachment, 'application/json');
+  return path;
 }

@@ -4,19 +4,21 @@
 //
 // DHP_SEARCH_TYPES=Observation,Condition restricts the suite to those types (self-tests, quick local runs).
 import { afterAll, beforeAll, describe } from 'vitest';
-import { capabilityStatement } from '../search/capability-statement.ts';
 import { formatCoverage, writeCoverage, type ParamCoverage } from '../search/coverage.ts';
 import { checkQuery } from '../search/judge.ts';
 import type { ParamPlan } from '../search/plant.ts';
 import { TypeFixtures, writableTypes } from '../search/type-fixtures.ts';
+import { readEnv } from '../config/env.ts';
+import { describeExchange } from '../fhir/exchange.ts';
+import { isNotEnabled } from '../fhir/searchset.ts';
+import { leftoversWarning } from '../fixtures/teardown.ts';
 import { session } from '../run/session.ts';
 import { CheckFailure } from '../verdicts.ts';
 import { capabilityTest } from './capability.ts';
 import { scopedHook } from './scope.ts';
 
 export function selectedSearchTypes(env: NodeJS.ProcessEnv = process.env): string[] | null {
-  const raw = env.DHP_SEARCH_TYPES?.trim();
-  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  return readEnv(env).searchTypes;
 }
 
 /** Deterministic share of the types for suite file `part` of `parts` (balanced by param count). */
@@ -48,7 +50,7 @@ export function searchParamSuite(part: number, parts: number): void {
     // bounded by the run's limit on requests in flight. Planting (beforeAll) and teardown (afterAll) stay ordered.
     describe.concurrent(`${type} search parameters`, () => {
       const gap = s.gaps.lookup(`endpoint:${type}`);
-      const fx = new TypeFixtures(resource, writable, s.ctx.tag, s.ctx.runId,
+      const fx = new TypeFixtures(resource, writable, s.ctx.tag, s,
         gap?.kind === 'not-enabled' ? `the target's expected gap ${gap.ticket ?? ''} says the ${type} endpoint is not enabled: nothing can be planted` : undefined);
       beforeAll(scopedHook('beforeAll', async () => {
         if (!s.ctx.target.readOnly) await fx.plant(s.client);
@@ -62,10 +64,11 @@ export function searchParamSuite(part: number, parts: number): void {
             status: plan.status === 'not-run' || problem || s.ctx.target.readOnly ? 'not-run' : 'tested',
             reason: plan.reason ?? problem?.message ?? (s.ctx.target.readOnly ? 'read-only target' : generatedProblem ? `generated triple not planted: ${generatedProblem.message}` : undefined),
             where: plan.where, checks: plan.queries.map((q) => q.label), systemDiscriminated: plan.systemDiscriminated,
+            extras: plan.extras && Object.keys(plan.extras).length ? Object.keys(plan.extras) : undefined,
           });
         }
-        const left = s.ctx.target.readOnly ? [] : await fx.teardown(s.client, s.matrix);
-        if (left.length) console.warn(`teardown: could not delete ${left.join(', ')} (the run tag lets \`dhp-conformance cleanup\` sweep them)`);
+        const warning = leftoversWarning(s.ctx.target.readOnly ? [] : await fx.teardown(s.client, s.matrix));
+        if (warning) console.warn(warning);
       }), 600_000);
 
       for (const plan of fx.plans) {
@@ -74,7 +77,7 @@ export function searchParamSuite(part: number, parts: number): void {
           capabilityTest(cap, `${type}?${plan.param.name} is judged by the search suite (not run: ${plan.reason})`, async (c) => {
             // A type whose endpoint is not there is a failure of its own kind (an expected gap where the target says so).
             const probe = await c.client.search(type, [['_count', '1']], { accept: 'any' });
-            if (probe.status === 404) throw new CheckFailure(`${type} search answered 404: the endpoint is not enabled`, 'not-enabled');
+            if (isNotEnabled(probe.status, probe.body)) throw new CheckFailure(`the ${type} endpoint is not enabled: ${describeExchange(probe)}`, 'not-enabled');
             c.notRun(plan.reason ?? 'not plantable');
           }, { writes: true });
           continue;
@@ -85,16 +88,15 @@ export function searchParamSuite(part: number, parts: number): void {
             if (problem?.kind === 'not-enabled') throw new CheckFailure(problem.message, 'not-enabled');
             if (problem) c.notRun(problem.message);
             // The type's own fixture tag: other types plant and delete resources of this type concurrently.
-            await checkQuery(c.client, fx, plan, sub, fx.queryTag);
+            await checkQuery(c, fx, plan, sub, fx.queryTag);
           }, { writes: true });
         }
       }
     });
   }
 
-  afterAll(scopedHook('afterAll', async () => {
-    await capabilityStatement(s.client);
+  afterAll(() => {
     const merged = writeCoverage(s.ctx.runDir, `part-${part}-of-${parts}`, coverage, s.matrix, selected);
     console.log(`${formatCoverage(merged)}\n(search suite part ${part}/${parts}: ${mine.length} types in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  }));
+  });
 }

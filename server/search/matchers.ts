@@ -23,7 +23,7 @@ const DAY = 86_400_000;
 export function valueCondition(kind: ValueKind, modifier: string | undefined, raw: string, ctx: MatchCtx): Cond {
   switch (kind) {
     case 'token': return tokenCond(modifier, raw, ctx);
-    case 'string': return stringCond(modifier, raw);
+    case 'string': return stringCond(modifier, raw, ctx);
     case 'date': return dateCond(raw, ctx);
     case 'number': return numberCond(raw, ctx);
     case 'quantity': return quantityCond(raw, ctx);
@@ -62,12 +62,19 @@ function tokenCond(modifier: string | undefined, raw: string, ctx: MatchCtx): Co
   return tokenColumns(raw, ctx, 'system', 'code');
 }
 
-function stringCond(modifier: string | undefined, raw: string): Cond {
+function stringCond(modifier: string | undefined, raw: string, ctx: MatchCtx): Cond {
   const v = unescapeValue(raw);
   // ":exact — the search parameter value matches the whole string, including casing and accents"
-  if (modifier === 'exact') return { sql: 'raw = ?', args: [v] };
-  // ":contains — the search parameter value matches anywhere within the string being searched" (normalised)
-  if (modifier === 'contains') return { sql: 'instr(norm, ?) > 0', args: [normaliseString(v)] };
+  if (modifier === 'exact') {
+    // Fault exact-case-insensitive: :exact ignores case (SQLite's lower() folds ASCII only, which is what the fault needs).
+    if (ctx.faults.has('exact-case-insensitive')) return { sql: 'lower(raw) = lower(?)', args: [v] };
+    return { sql: 'raw = ?', args: [v] };
+  }
+  // ":contains — the search parameter value matches anywhere within the string being searched" (normalised);
+  // fault string-mid-word: the default search does the same.
+  if (modifier === 'contains' || (modifier === undefined && ctx.faults.has('string-mid-word'))) {
+    return { sql: 'instr(norm, ?) > 0', args: [normaliseString(v)] };
+  }
   // "By default, a field matches a string query if the value of the field equals or starts with the supplied
   //  parameter value, after both have been normalized by case and accent."
   return startsWith('norm', normaliseString(v));
@@ -80,6 +87,8 @@ function dateCond(raw: string, ctx: MatchCtx): Cond {
   // Fault date-boundary: gt behaves as ge and lt as le.
   if (ctx.faults.has('date-boundary')) prefix = prefix === 'gt' ? 'ge' : prefix === 'lt' ? 'le' : prefix;
   const range = { sl: r.low, sh: r.high + 1 };
+  // Fault period-eq-overlap: eq as "the target overlaps the search range" (ranges are closed [low, high]).
+  if (prefix === 'eq' && ctx.faults.has('period-eq-overlap')) return { sql: '(low < ? AND high >= ?)', args: [range.sh, range.sl] };
   // ap on dates: "10% of the gap between now and the date", at least one day, added on both sides.
   const delta = Math.max(0.1 * Math.abs(ctx.now - r.low), DAY);
   return prefixCondition(prefix, range, { sl: range.sl - delta, sh: range.sh + delta });

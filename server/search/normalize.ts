@@ -6,13 +6,13 @@
 //
 // Choices (documented, tested in normalize.test.ts):
 // - NFC first (so decomposed input behaves like precomposed), lower-case (Latin and Cyrillic alike: ЎЗБЕК → ўзбек),
-//   then NFD and drop combining marks (é → e, ё → е).
-// - Cyrillic ў and й are letters in their own right (Uzbek ў ≠ у, й ≠ и): kept, not stripped to у / и.
+//   then NFD and drop combining marks (é → e, ё → е, й → и, ў → у). R5: "This search is insensitive to casing and
+//   included combining characters, like accents or other diacritical marks" — Uzbek ў and й decompose to у/и plus a
+//   combining breve, so they fold too (the spec has no locale exception).
 // - Uzbek Latin apostrophes: the letters oʻ / gʻ are written with U+02BB (ʻ), but people type ʼ ' ` ‘ ’ ´ as well.
 //   All of them fold to one form ('), so "Oʻzbekiston", "O'zbekiston", "O‘zbekiston" and "O`zbekiston" are equal.
 //   The apostrophe is NOT dropped: "ozbekiston" does not match "Oʻzbekiston" (oʻ is a distinct letter from o).
 
-const KEEP = new Set(['ў', 'й']);
 const APOSTROPHES = /[\u0027\u0060\u00B4\u02B9\u02BB\u02BC\u02BD\u2018\u2019\u201B\u2032]/g;
 const MARKS = /\p{M}/gu;
 
@@ -20,7 +20,7 @@ export function normaliseString(s: string): string {
   const lower = s.normalize('NFC').toLowerCase();
   let out = '';
   for (const ch of lower) {
-    if (ch.charCodeAt(0) < 0x80 || KEEP.has(ch)) out += ch;
+    if (ch.charCodeAt(0) < 0x80) out += ch;
     else out += ch.normalize('NFD').replace(MARKS, '');
   }
   return out.replace(APOSTROPHES, "'");

@@ -1,0 +1,146 @@
+// The IG as the harness reads it (spec/ig, UZ Core compiled to JSON): profile summaries and their differentials,
+// examples, CodeSystems and ValueSets. Read once, lazily, through lib/spec/files.ts.
+import { readSpecJson } from '../spec/files.ts';
+import type { Json } from '../fixtures/personas.ts';
+import type { Matrix } from '../matrix/types.ts';
+
+export interface IgProfile {
+  url: string;
+  id: string;
+  title: string;
+  type: string;
+  /** Element ids (slice names after `:`) from the differential. */
+  mustSupport: string[];
+  /** min ≥ 1 in the profile's differential. */
+  required: string[];
+  /** Top-level elements with min ≥ 1 in the base R5 resource. */
+  baseRequired: string[];
+  bindings: { path: string; strength: string; valueSet: string }[];
+  file: string;
+}
+
+export interface IgExample { resourceType: string; id: string; profile?: string[]; title?: string; file: string }
+
+export interface IgIndex {
+  source: { repo: string; commit: string; igId: string; igVersion: string; canonical: string };
+  profiles: IgProfile[];
+  examples: IgExample[];
+  codeSystems: { url: string; id: string; content: string; file: string; supplements?: string }[];
+  valueSets: { url: string; id: string; file: string }[];
+  extensions: { url: string; id: string; file: string }[];
+}
+
+/** One element of a StructureDefinition (differential): what the harness needs of it. */
+export interface ElementDef {
+  id: string;
+  path: string;
+  sliceName?: string;
+  min?: number;
+  max?: string;
+  type?: { code: string; profile?: string[]; targetProfile?: string[] }[];
+  slicing?: { discriminator: { type: string; path: string }[]; rules?: string };
+  binding?: { strength: string; valueSet?: string };
+  mustSupport?: boolean;
+  [key: string]: unknown;
+}
+
+export const IG_DIR = 'ig';
+
+let index: IgIndex | undefined;
+export function igIndex(): IgIndex {
+  index ??= readSpecJson<IgIndex>(`${IG_DIR}/index.json`);
+  return index;
+}
+
+const files = new Map<string, Json>();
+/** A resource file of the IG (`StructureDefinition-uz-core-patient.json`), parsed once. */
+export function igResource(file: string): Json {
+  let r = files.get(file);
+  if (!r) files.set(file, (r = readSpecJson<Json>(`${IG_DIR}/resources/${file}`)));
+  return r;
+}
+
+export function profileById(id: string): IgProfile | undefined {
+  return igIndex().profiles.find((p) => p.id === id);
+}
+
+export function profileByUrl(url: string): IgProfile | undefined {
+  return igIndex().profiles.find((p) => p.url === url.split('|')[0]);
+}
+
+const differentials = new Map<string, Map<string, ElementDef>>();
+/** A profile's (or IG extension's) differential elements by id. */
+export function differential(file: string): Map<string, ElementDef> {
+  let d = differentials.get(file);
+  if (!d) {
+    const sd = igResource(file) as { differential?: { element: ElementDef[] } };
+    differentials.set(file, (d = new Map((sd.differential?.element ?? []).map((e) => [e.id, e]))));
+  }
+  return d;
+}
+
+/** The examples that claim the profile in meta.profile. */
+export function examplesOf(profile: IgProfile): IgExample[] {
+  return igIndex().examples.filter((e) => e.profile?.includes(profile.url));
+}
+
+export function exampleKey(e: Pick<IgExample, 'resourceType' | 'id'>): string {
+  return `${e.resourceType}/${e.id}`;
+}
+
+export function exampleResource(e: IgExample): Json {
+  return structuredClone(igResource(e.file));
+}
+
+/** The IG extension definition with this url, if the IG defines it (HL7 extensions are not in spec/ig). */
+export function extensionDef(url: string): { url: string; file: string } | undefined {
+  return igIndex().extensions.find((x) => x.url === url);
+}
+
+/**
+ * The types a profile resource may reference: creatable, and enabled on every target of the matrix. A reference into
+ * an endpoint a target lacks (DocumentReference on the playground) would fail an unrelated profile there.
+ */
+export function referenceableTypes(matrix: Pick<Matrix, 'resources' | 'targets'>): Set<string> {
+  const missing = new Set(Object.values(matrix.targets).flatMap((t) => t.gaps ?? [])
+    .filter((g) => g.kind === 'not-enabled' && g.capability.startsWith('endpoint:')).map((g) => g.capability.slice('endpoint:'.length)));
+  return new Set([...creatableTypes(matrix.resources)].filter((t) => !missing.has(t)));
+}
+
+/** The types the matrix lets the harness create (POST): where IG examples and profile resources can be written. */
+export function creatableTypes(resources: readonly { type: string; interactions: readonly string[] }[]): Set<string> {
+  return new Set(resources.filter((r) => r.interactions.includes('create')).map((r) => r.type));
+}
+
+let references: Map<string, string[]> | undefined;
+/** Each IG example's references to other IG examples (`Type/id`). */
+export function exampleGraph(): ReadonlyMap<string, string[]> {
+  if (!references) {
+    const keys = new Set(igIndex().examples.map(exampleKey));
+    const refs = (v: unknown, out: Set<string>): Set<string> => {
+      if (Array.isArray(v)) v.forEach((x) => refs(x, out));
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'reference' && typeof x === 'string' && keys.has(x)) out.add(x);
+          else refs(x, out);
+        }
+      }
+      return out;
+    };
+    references = new Map(igIndex().examples.map((e) => [exampleKey(e), [...refs(igResource(e.file), new Set())]]));
+  }
+  return references;
+}
+
+/** Why an example cannot be put on a target that creates only `creatable` types (it, or an example it references, is of another type). */
+export function unplantable(key: string, creatable: ReadonlySet<string>, seen = new Set<string>()): string | undefined {
+  if (seen.has(key)) return undefined;
+  seen.add(key);
+  const type = key.split('/')[0]!;
+  if (!creatable.has(type)) return `${key}: the CapabilityStatement declares no create for ${type}`;
+  for (const ref of exampleGraph().get(key) ?? []) {
+    const why = unplantable(ref, creatable, seen);
+    if (why) return why.startsWith(key) ? why : `${key} references ${why}`;
+  }
+  return undefined;
+}
