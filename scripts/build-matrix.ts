@@ -11,6 +11,8 @@ import type {
 } from '../lib/matrix/types.ts';
 import { compareMatrixWithServer } from '../lib/matrix/drift.ts';
 import { readSpecJson } from '../lib/spec/files.ts';
+import { nonR5Elements } from '../lib/search/r5-elements.ts';
+import { searchAcrossCapabilities } from './matrix/search-related.ts';
 import { interactionCapabilities } from './matrix/interactions.ts';
 import { igProvenance, profileCapabilities, profileIdsOf } from './matrix/profiles.ts';
 import { type Family, terminologyCapabilities } from './matrix/terminology.ts';
@@ -36,6 +38,7 @@ interface R5SearchParameter {
 }
 interface FactsParam { name: string; type: string; expression: string | null; expressionSource?: string; notDeclaredByServer?: boolean }
 
+const ptypeOf = (t: string) => t as SearchParamType;
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const csResources = (path: string): CsResource[] =>
   (readSpecJson<{ rest: { resource: CsResource[] }[] }>(path).rest[0]?.resource ?? []);
@@ -191,7 +194,16 @@ function build(): Matrix {
         expression = expressionFor(type, base)?.replace(/^Resource\./, 'Resource.') ?? null;
         if (expression) source = 'r5';
       }
-      if (!expression && fact?.expression) { expression = fact.expression; source = 'ig'; }
+      // An expression of the platform that names elements R5 lacks is a finding on its CapabilityStatement
+      // (matrix:expression-valid:…); the R5 base expression is judged instead, where R5 defines the parameter.
+      const invalid = expression && source === 'server' && ptypeOf(d.type) !== 'composite' ? nonR5Elements(expression, type) : [];
+      let platformExpression: string | undefined;
+      if (invalid.length) {
+        platformExpression = expression!;
+        expression = base ? expressionFor(type, base) : null;
+        source = expression ? 'r5' : 'none';
+      }
+      if (!expression && fact?.expression && !platformExpression) { expression = fact.expression; source = 'ig'; }
       if (!expression && name === 'qualification-code') { expression = `${type}.qualification.code`; source = 'ig'; }
       const ptype = (d.type === 'special' && name !== '_has' ? d.type : d.type) as SearchParamType;
       const param: SearchParam = {
@@ -199,6 +211,7 @@ function build(): Matrix {
         declaredByServer: d.server, declaredByIg: d.ig,
         tier: tierOf(d.server, d.ig), capability: `search:${type}:${name}`,
       };
+      if (platformExpression) param.platformExpression = platformExpression;
       if (base?.target?.length && ptype === 'reference') param.targets = [...base.target].sort();
       if (['date', 'number', 'quantity'].includes(ptype)) param.comparators = base?.comparator?.length ? ORDERED_PREFIXES.filter((c) => base.comparator!.includes(c)) : ORDERED_PREFIXES;
       if (base?.modifier?.length) param.modifiers = [...base.modifier].sort();
@@ -215,7 +228,8 @@ function build(): Matrix {
           param.expression = null; param.expressionSource = 'none';
         }
       }
-      if (name === 'qualification-code') param.note = 'not an R5 base parameter; the IG declares it, expression taken from the element Practitioner.qualification.code';
+      if (platformExpression) param.note = `the platform's expression "${platformExpression}" names ${invalid.join(', ')}, which R5 does not have; ${expression ? `the R5 base expression is judged instead` : 'R5 defines no such parameter for ' + type}`;
+      else if (name === 'qualification-code') param.note = 'not an R5 base parameter; the IG declares it, expression taken from the element Practitioner.qualification.code';
       else if (d.note) param.note = d.note;
       else if (/contains\('\/[A-Z]/.test(expression ?? '')) param.note = "the platform's expression tests reference.contains('/Type'): a relative reference (Type/id) never satisfies it, only an absolute one";
       else if (!d.server && d.ig && !expression) param.note = 'declared by the IG CapabilityStatement with no expression in any source';
@@ -235,6 +249,7 @@ function build(): Matrix {
   });
 
   const targets = buildTargets(facts.availability, facts.availabilityAsOf.slice(0, 10));
+  const searchAcross = searchAcrossCapabilities(resources);
   const terminology = terminologyCapabilities(readInput<{ families: Family[] }>('terminology.json').families);
   return {
     $schema: './capabilities.schema.json',
@@ -260,7 +275,8 @@ function build(): Matrix {
       source: p.declaredByServer ? 'platform CapabilityStatement' : p.declaredByIg ? 'IG CapabilityStatement' : (p.note ?? 'R5 base'),
       // Judging recall needs every page: a searchset that cannot be paged blocks what only the missing pages could show.
       requires: ['search:paging'],
-    }))), ...interactionCapabilities(resources), ...profileCapabilities(resources, targets)],
+      ...(searchAcross.notJudged.has(p.capability) ? { notTested: searchAcross.notJudged.get(p.capability)! } : {}),
+    }))), ...searchAcross.capabilities, ...interactionCapabilities(resources), ...profileCapabilities(resources, targets)],
     resources,
     targets,
   };

@@ -4,6 +4,7 @@
 import { beforeAll, describe } from 'vitest';
 import { session } from '../lib/run/session.ts';
 import { checkUzbekApostrophes } from '../lib/search/apostrophes.ts';
+import { checkExpressionValid } from '../lib/search/expression-valid.ts';
 import * as shape from '../lib/search/shape.ts';
 import { capabilityTest } from '../lib/vitest/capability.ts';
 import { CreatedResources } from '../lib/fixtures/teardown.ts';
@@ -42,5 +43,18 @@ describe('searchset shape', () => {
       if (failure) throw failure;
       await check(c.client, fixture!);
     }, { writes: true });
+  }
+});
+
+// The platform's CapabilityStatement documents expressions naming elements R5 lacks for a few params (the matrix's
+// platformExpression): the target's own CapabilityStatement is read for each of them.
+describe('search parameter expressions name R5 elements', () => {
+  const s = session();
+  let metadata: Promise<any> | undefined;
+  const read = () => (metadata ??= s.client.request('GET', 'metadata', { accept: 'any' }).then((r) => (r.body?.resourceType === 'CapabilityStatement' ? r.body : undefined)));
+  for (const r of s.matrix.resources) {
+    for (const p of r.searchParams.filter((x) => x.platformExpression)) {
+      capabilityTest(`matrix:expression-valid:${r.type}:${p.name}`, `The CapabilityStatement's expression for ${r.type}:${p.name} names only elements R5 has`, () => checkExpressionValid(read, r.type, p));
+    }
   }
 });

@@ -9,7 +9,9 @@ export class GapBook {
 
   /**
    * A gap covers its own id and every sub-capability `<id>:…`; a not-enabled endpoint also covers every
-   * search on that type, since nothing can be searched where the endpoint is not there.
+   * search on that type, since nothing can be searched where the endpoint is not there — and every search that goes
+   * through that type (`search:Observation:subject:chain:Consent.identifier`, `search:Patient:_revinclude:Consent:patient`),
+   * since nothing of it can be planted there.
    */
   lookup(capability: string): ExpectedGap | undefined {
     const parts = capability.split(':');
@@ -17,9 +19,11 @@ export class GapBook {
       const hit = this.byId.get(parts.slice(0, n).join(':'));
       if (hit) return hit;
     }
-    if (parts[0] === 'search' && parts[1]) {
-      const endpoint = this.byId.get(`endpoint:${parts[1]}`);
-      if (endpoint?.kind === 'not-enabled') return endpoint;
+    if (parts[0] === 'search') {
+      for (const type of parts.slice(1).flatMap((p) => p.split('.')).filter((p) => /^[A-Z]/.test(p))) {
+        const endpoint = this.byId.get(`endpoint:${type}`);
+        if (endpoint?.kind === 'not-enabled') return endpoint;
+      }
     }
     return undefined;
   }

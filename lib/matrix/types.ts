@@ -39,6 +39,8 @@ export interface SearchParam {
   /** Modifiers the R5 definition allows. */
   modifiers?: string[];
   components?: CompositeComponent[];
+  /** The platform CapabilityStatement's expression when it names elements R5 lacks (`expression` is then R5's, or null). */
+  platformExpression?: string;
   tier: Tier;
   /** `search:<Type>:<name>` */
   capability: string;

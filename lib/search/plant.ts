@@ -43,6 +43,11 @@ export interface ParamPlan {
   where?: string;
   /** The decoy differs from the match only by the token system (system|code checks tell them apart). */
   systemDiscriminated?: boolean;
+  /**
+   * `_has` (reverse chaining): the three resources above are of this type; these three of `source` point at one each
+   * through `param` (placeholders `#has-<variant>`, replaced by the planter).
+   */
+  reverse?: { source: string; param: SearchParam; resources: Record<Variant, Record<string, any>>; placeholders: Record<Variant, string> };
   /** A second triple from the oracle's fast-check generators (values.ts), with the seed that reproduces it. */
   generated?: { seed: number; resources: Record<Variant, Record<string, any>> };
 }
@@ -58,7 +63,11 @@ export interface PlantContext {
 const SERVER_ASSIGNED: Record<string, string> = { 'Resource.id': 'id', 'Resource.meta.lastUpdated': 'lastUpdated' };
 
 /** The plan for one search parameter of `type`: resources and labelled queries, or not-run with the reason. */
-export function planParam(type: string, param: SearchParam, ctx: PlantContext): ParamPlan {
+export function planParam(type: string, param: SearchParam, context: PlantContext): ParamPlan {
+  // An element that allows any target (Reference(Any), CodeableReference.reference) points where the parameter says.
+  const ctx: PlantContext = param.type === 'reference' && param.targets?.length
+    ? { ...context, target: (types, slot) => context.target(slot !== 'anchor' && (!types.length || types.includes('Resource')) ? param.targets! : types, slot) }
+    : context;
   const base: ParamPlan = { param, type, status: 'not-run', queries: [] };
   if (param.type === 'special') return { ...base, reason: `${param.name} is a special parameter (${param.name === '_has' ? 'reverse chaining' : 'no FHIRPath'}): the harness has no oracle for it` };
   const expression = param.expression ?? COMMON_EXPRESSIONS[param.name];

@@ -10,8 +10,10 @@
 //
 // Choices:
 // - Params are ANDed (each becomes `id IN (…)`), comma values ORed inside one param.
-// - Unknown params, unsupported modifiers, chains (`a.b`), params without a usable expression (`_has`, special) are
-//   left out of `applied`; with strict handling they are a 400 (not-supported) instead.
+// - Unknown params, unsupported modifiers, params without a usable expression (special) are left out of `applied`;
+//   with strict handling they are a 400 (not-supported) instead.
+// - Chains (`subject:Patient.name=x`, `subject.name=x`) one level or more, and `_has:Type:ref:param=x` (reverse
+//   chaining), are sub-searches of the other type turned into id sets (faults chain-ignored / has-ignored drop them).
 // - `opts.unfiltered` ('Type:name', the playground's known gaps) and the fault `ignore-param=Type:name` make a param
 //   silently ignored in BOTH modes, checked before the unknown-param rule: the playground is known to answer such
 //   searches unfiltered (200), not with a 400, and this is what the harness must observe and attribute to the gap.
@@ -64,6 +66,12 @@ export interface SearchEngine {
   readonly compileFailures: readonly string[];
   /** Evaluation errors met while indexing (`Type/id param: message`), newest last, at most 100 kept. */
   readonly indexProblems: readonly string[];
+  /** `Type/id`s the given resources of `type` refer to through reference param `param` (optionally only to `targetType`). */
+  referencesOf(type: string, param: string, ids: readonly string[], targetType?: string): { type: string; id: string }[];
+  /** Ids of the resources of `sourceType` that refer to one of `ids` of `targetType` through `param`. */
+  referrersOf(sourceType: string, param: string, targetType: string, ids: readonly string[]): string[];
+  /** Whether `param` is a usable reference param of `type` (what _include and _revinclude may name). */
+  isReferenceParam(type: string, param: string): boolean;
 }
 
 const RESULT_PARAMS = new Set(['_include', '_revinclude', '_contained', '_containedType']);
@@ -152,7 +160,9 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
     if (modifier === 'missing') {
       if (value !== 'true' && value !== 'false') throw badValue(rawName, value, 'expected true or false');
       const sub = 'SELECT id FROM idx_present WHERE type = ? AND param = ?';
-      return { sql: `r.id ${value === 'true' ? 'NOT IN' : 'IN'} (${sub})`, args: [type, def.name] };
+      // Fault missing-inverted: :missing=true returns the resources that have a value, and :missing=false those without.
+      const absent = (value === 'true') !== opts.faults.has('missing-inverted');
+      return { sql: `r.id ${absent ? 'NOT IN' : 'IN'} (${sub})`, args: [type, def.name] };
     }
     const values = splitEscaped(value, ',');
     if (def.kind === 'composite') {
@@ -176,7 +186,40 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
     return { sql: `r.id IN (${sel.sql})`, args: sel.args };
   }
 
-  function search(type: string, params: [string, string][], { strict }: { strict: boolean }) {
+  // R5 search.html (chaining): "reference parameters may be 'chained' by appending them with a period (.) followed by
+  // the name of a search parameter defined for the target resource"; the target type may be named with a modifier
+  // (`subject:Patient.name`), else every target type of the reference param that has the chained param is searched.
+  function chainClause(type: string, rawName: string, dot: number, value: string, strict: boolean, depth: number): Cond | null | 'unknown' {
+    const [name, typeModifier] = rawName.slice(0, dot).split(':') as [string, string | undefined];
+    const def = registry.get(type, name);
+    const rest = rawName.slice(dot + 1);
+    if (!def || def.kind !== 'reference' || !registry.usable(def) || depth > 3 || !rest) return 'unknown';
+    const candidates = typeModifier ? [typeModifier] : (def.targets ?? registry.types());
+    const parts: Cond[] = [];
+    for (const target of candidates) {
+      if (!registry.get(target, rest.split(/[.:]/)[0]!)) continue;
+      const ids = search(target, [[rest, value]], { strict }, depth + 1).ids;
+      parts.push({ sql: `SELECT id FROM idx_ref WHERE type = ? AND param = ? AND rtype = ? AND rid IN (SELECT value FROM json_each(?))`, args: [type, def.name, target, JSON.stringify(ids)] });
+    }
+    if (!parts.length) return 'unknown';
+    return { sql: `r.id IN (${parts.map((p) => p.sql).join(' UNION ')})`, args: parts.flatMap((p) => p.args) };
+  }
+
+  // R5 search.html (_has): "The _has parameter provides limited support for reverse chaining - that is, selecting
+  // resources based on the properties of resources that refer to them": `Patient?_has:Observation:patient:code=1234`.
+  function hasClause(type: string, rawName: string, value: string, strict: boolean, depth: number): Cond | null | 'unknown' {
+    const [, source, ref, ...rest] = rawName.split(':');
+    const inner = rest.join(':');
+    const def = source && ref ? registry.get(source, ref) : undefined;
+    if (!def || def.kind !== 'reference' || !registry.usable(def) || !inner || depth > 3) return 'unknown';
+    const sources = search(source!, [[inner, value]], { strict }, depth + 1).ids;
+    return {
+      sql: 'r.id IN (SELECT rid FROM idx_ref WHERE type = ? AND param = ? AND rtype = ? AND id IN (SELECT value FROM json_each(?)))',
+      args: [source!, def.name, type, JSON.stringify(sources)],
+    };
+  }
+
+  function search(type: string, params: [string, string][], { strict }: { strict: boolean }, depth = 0) {
     const clauses: Cond[] = [];
     const applied: [string, string][] = [];
     const sortKeys: SortKey[] = [];
@@ -190,7 +233,22 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
       const name = colon < 0 ? rawName : rawName.slice(0, colon);
       const modifier = colon < 0 ? undefined : rawName.slice(colon + 1);
       if (RESULT_PARAMS.has(name)) continue;
-      if (opts.unfiltered.has(`${type}:${name}`) || ignoreParam === `${type}:${name}`) continue;
+      // A chain's own param name is what comes before the first '.' (and its :Type modifier).
+      const dot = rawName.indexOf('.');
+      const base = dot < 0 ? name : rawName.slice(0, dot).split(':')[0]!;
+      if (opts.unfiltered.has(`${type}:${base}`) || ignoreParam === `${type}:${base}`) continue;
+      if (name === '_has') {
+        const cond = hasClause(type, rawName, value, strict, depth);
+        if (cond === 'unknown') unknown(`Unsupported reverse chain "${rawName}" for resource type ${type}`);
+        else if (cond && !opts.faults.has('has-ignored')) { clauses.push(cond); applied.push([rawName, value]); }
+        continue;
+      }
+      if (dot >= 0) {
+        const cond = chainClause(type, rawName, dot, value, strict, depth);
+        if (cond === 'unknown') unknown(`Unsupported chained parameter "${rawName}" for resource type ${type}`);
+        else if (cond && !opts.faults.has('chain-ignored')) { clauses.push(cond); applied.push([rawName, value]); }
+        continue;
+      }
       if (rawName === '_sort') {
         const keys: string[] = [];
         for (const k of value.split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -227,6 +285,21 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
     return { ids: sortIds(db, type, found, sortKeys), applied };
   }
 
-  return { index, search, compileFailures: registry.compileFailures(), indexProblems };
+  const asList = (ids: readonly string[]) => JSON.stringify(ids);
+  function referencesOf(type: string, param: string, ids: readonly string[], targetType?: string) {
+    const rows = db.prepare(`SELECT DISTINCT rtype, rid FROM idx_ref WHERE type = ? AND param = ? AND rtype IS NOT NULL AND rid IS NOT NULL
+      AND id IN (SELECT value FROM json_each(?))${targetType ? ' AND rtype = ?' : ''}`).all(type, param, asList(ids), ...(targetType ? [targetType] : [])) as { rtype: string; rid: string }[];
+    return rows.map((r) => ({ type: r.rtype, id: r.rid }));
+  }
+  function referrersOf(sourceType: string, param: string, targetType: string, ids: readonly string[]) {
+    return db.prepare('SELECT DISTINCT id FROM idx_ref WHERE type = ? AND param = ? AND rtype = ? AND rid IN (SELECT value FROM json_each(?))')
+      .pluck().all(sourceType, param, targetType, asList(ids)) as string[];
+  }
+  function isReferenceParam(type: string, param: string) {
+    const def = registry.get(type, param);
+    return !!def && def.kind === 'reference' && registry.usable(def);
+  }
+
+  return { index, search: (type, params, o) => search(type, params, o), compileFailures: registry.compileFailures(), indexProblems, referencesOf, referrersOf, isReferenceParam };
 }
 

@@ -1,0 +1,71 @@
+// The search checks across references and on presence for one resource type's fixtures: `:missing` on each planted
+// param, `_has` on the type itself, and for each of its reference params (related.ts referencePairs) the `_include`,
+// `_revinclude`, chain and `_has` capabilities — all on the resources the param checks already planted.
+import type { Session } from '../run/session.ts';
+import * as judge from '../search/judge-related.ts';
+import type { ParamPlan } from '../search/plant.ts';
+import { missingApplies, relatedIds, relatedKindOf, type ReferencePair, type RelatedKind } from '../search/related.ts';
+import type { TypeFixtures } from '../search/type-fixtures.ts';
+import { CheckFailure } from '../verdicts.ts';
+import { capabilityTest, type Check } from './capability.ts';
+
+/** Whether a capability id is in the matrix and judged by a check (not `notTested`). */
+export function judged(s: Session, id: string): boolean {
+  const c = s.capabilities.get(id);
+  return !!c && !c.notTested;
+}
+
+/**
+ * Tests of the searches across references and `:missing` for the type of `fx` (`pairs`: the matrix's, with this type
+ * as source); returns the capability ids it declared, with their kind and the plan they stand on (for the coverage).
+ */
+export function relatedSearchTests(s: Session, fx: TypeFixtures, pairs: readonly ReferencePair[]): Map<string, { kind: RelatedKind; plan: ParamPlan }> {
+  const type = fx.resource.type;
+  const tag = s.ctx.tag;
+  const declared = new Map<string, { kind: RelatedKind; plan: ParamPlan }>();
+  const test = (id: string, plan: ParamPlan, title: string, fn: (c: Check) => Promise<void>) => {
+    if (!judged(s, id)) return;
+    const kind = relatedKindOf(id);
+    if (kind) declared.set(id, { kind, plan });
+    capabilityTest(id, title, async (c) => {
+      const problem = fx.problemFor(plan);
+      if (problem?.kind === 'not-enabled') throw new CheckFailure(problem.message, 'not-enabled');
+      if (problem) c.notRun(problem.message);
+      await fn(c);
+    }, { writes: true });
+  };
+
+  for (const plan of fx.plans) {
+    if (missingApplies(plan.param, plan.status)) {
+      for (const v of ['true', 'false'] as const) {
+        test(relatedIds.missing(type, plan.param), plan, `${type}?${plan.param.name}:missing=${v} returns exactly the planted resources ${v === 'true' ? 'without' : 'with'} a value`, (c) => judge.checkMissing(c, fx, plan, tag, v));
+      }
+    }
+    if (plan.reverse) {
+      const src = `${plan.reverse.source}:${plan.reverse.param.name}`;
+      test(plan.param.capability, plan, `${type}?_has:${src}:_id=… returns exactly the ${type} that ${plan.reverse.source} refers to`, (c) => judge.checkHasParam(c, fx, plan, tag, false));
+      test(plan.param.capability, plan, `${type}?_has:${src}:_id=a,b returns the ${type} either refers to`, (c) => judge.checkHasParam(c, fx, plan, tag, true));
+    }
+  }
+
+  for (const pair of pairs.filter((p) => p.source === type)) {
+    const plan = fx.plans.find((p) => p.param.name === pair.param.name);
+    if (!plan) continue;
+    const p = pair.param.name, t = pair.target;
+    const inc = relatedIds.include(pair);
+    test(inc, plan, `${type}?${p}=…&_include=${type}:${p} returns the referenced ${t} with search.mode include, once, not in total`, (c) => judge.checkInclude(c, fx, plan, t, tag, {}));
+    test(inc, plan, `${type}?${p}=…&_include=${type}:${p}:${t} (target type) returns the referenced ${t}`, (c) => judge.checkInclude(c, fx, plan, t, tag, { typed: true }));
+    test(inc, plan, `${type}?${p}=…&_include=${type}:${p}&_count=1 includes on every page what that page's matches refer to`, (c) => judge.checkInclude(c, fx, plan, t, tag, { pageSize: 1 }));
+    test(relatedIds.revinclude(pair), plan, `${t}?_id=…&_revinclude=${type}:${p} returns every planted ${type} that refers to it, with search.mode include`, (c) => judge.checkRevinclude(c, fx, plan, t, tag));
+    const chain = relatedIds.chain(pair);
+    test(chain, plan, `${type}?${p}:${t}.${pair.chain.name}=… returns exactly the planted ${type} whose ${p} refers to a matching ${t}`, (c) => judge.checkChain(c, fx, plan, t, tag, true));
+    // "where unambiguous": a param whose one declared target type is the planted one can chain without naming it.
+    if (pair.param.targets?.length === 1 && pair.param.targets[0] === t) {
+      test(chain, plan, `${type}?${p}.${pair.chain.name}=… (no type modifier: ${p} has one target type) returns the same`, (c) => judge.checkChain(c, fx, plan, t, tag, false));
+    }
+    const has = relatedIds.has(pair);
+    test(has, plan, `${t}?_has:${type}:${p}:_id=… returns exactly the ${t} that ${type} refers to`, (c) => judge.checkHasPair(c, fx, plan, t, tag, false));
+    test(has, plan, `${t}?_has:${type}:${p}:_id=a,b returns the ${t} either refers to`, (c) => judge.checkHasPair(c, fx, plan, t, tag, true));
+  }
+  return declared;
+}
