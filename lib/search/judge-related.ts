@@ -120,8 +120,10 @@ function slotTarget(fx: TypeFixtures, type: string, slot: number): Record<string
 // referred to from another resource in the search set"; Bundle.total: "It does not include search.mode = 'include' …
 // entries"; Bundle.entry.search.mode: "a resource may be included because it is both a match and an include. In these
 // circumstances, 'match' takes precedence" — so a resource is in the searchset once.
-export async function checkInclude(c: SearchCheck, fx: TypeFixtures, plan: ParamPlan, target: string, tag: Coding, how: { typed?: boolean; pageSize?: number }): Promise<void> {
-  const t = targetOf(fx, plan, target);
+export async function checkInclude(c: SearchCheck, fx: TypeFixtures, plan: ParamPlan, tag: Coding, how: { typed?: boolean; pageSize?: number }): Promise<void> {
+  // The capability does not name the target type: whatever this target let the planter point at will do.
+  const t = fx.targetTypeOf(plan.param.name);
+  if (!t) throw new HarnessError(`${plan.type}.${plan.param.name} was planted pointing at nothing`);
   const [t0, t1] = [slotTarget(fx, t, 0), slotTarget(fx, t, 1)];
   const value = `${keyOf(t0)},${keyOf(t1)}`;
   const include = `${plan.type}:${plan.param.name}${how.typed ? `:${t}` : ''}`;

@@ -6,6 +6,8 @@ import * as judge from '../search/judge-related.ts';
 import type { ParamPlan } from '../search/plant.ts';
 import { missingApplies, relatedIds, relatedKindOf, type ReferencePair, type RelatedKind } from '../search/related.ts';
 import type { TypeFixtures } from '../search/type-fixtures.ts';
+import { describeExchange } from '../fhir/exchange.ts';
+import { isNotEnabled } from '../fhir/searchset.ts';
 import { CheckFailure } from '../verdicts.ts';
 import { capabilityTest, type Check } from './capability.ts';
 
@@ -28,6 +30,12 @@ export function relatedSearchTests(s: Session, fx: TypeFixtures, pairs: readonly
     const kind = relatedKindOf(id);
     if (kind) declared.set(id, { kind, plan });
     capabilityTest(id, title, async (c) => {
+      if (plan.status === 'not-run') {
+        // Nothing of this type could be planted here: an endpoint that is not there is a failure of its own kind.
+        const probe = await c.client.search(type, [['_count', '1']], { accept: 'any' });
+        if (isNotEnabled(probe.status, probe.body)) throw new CheckFailure(`the ${type} endpoint is not enabled: ${describeExchange(probe)}`, 'not-enabled');
+        c.notRun(plan.reason ?? 'not plantable');
+      }
       const problem = fx.problemFor(plan);
       if (problem?.kind === 'not-enabled') throw new CheckFailure(problem.message, 'not-enabled');
       if (problem) c.notRun(problem.message);
@@ -53,9 +61,9 @@ export function relatedSearchTests(s: Session, fx: TypeFixtures, pairs: readonly
     if (!plan) continue;
     const p = pair.param.name, t = pair.target;
     const inc = relatedIds.include(pair);
-    test(inc, plan, `${type}?${p}=…&_include=${type}:${p} returns the referenced ${t} with search.mode include, once, not in total`, (c) => judge.checkInclude(c, fx, plan, t, tag, {}));
-    test(inc, plan, `${type}?${p}=…&_include=${type}:${p}:${t} (target type) returns the referenced ${t}`, (c) => judge.checkInclude(c, fx, plan, t, tag, { typed: true }));
-    test(inc, plan, `${type}?${p}=…&_include=${type}:${p}&_count=1 includes on every page what that page's matches refer to`, (c) => judge.checkInclude(c, fx, plan, t, tag, { pageSize: 1 }));
+    test(inc, plan, `${type}?${p}=…&_include=${type}:${p} returns the referenced resources with search.mode include, once, not in total`, (c) => judge.checkInclude(c, fx, plan, tag, {}));
+    test(inc, plan, `${type}?${p}=…&_include=${type}:${p}:<target type> returns the referenced resources of that type`, (c) => judge.checkInclude(c, fx, plan, tag, { typed: true }));
+    test(inc, plan, `${type}?${p}=…&_include=${type}:${p}&_count=1 includes on every page what that page's matches refer to`, (c) => judge.checkInclude(c, fx, plan, tag, { pageSize: 1 }));
     test(relatedIds.revinclude(pair), plan, `${t}?_id=…&_revinclude=${type}:${p} returns every planted ${type} that refers to it, with search.mode include`, (c) => judge.checkRevinclude(c, fx, plan, t, tag));
     const chain = relatedIds.chain(pair);
     test(chain, plan, `${type}?${p}:${t}.${pair.chain.name}=… returns exactly the planted ${type} whose ${p} refers to a matching ${t}`, (c) => judge.checkChain(c, fx, plan, t, tag, true));
