@@ -39,6 +39,9 @@ interface R5SearchParameter {
 interface FactsParam { name: string; type: string; expression: string | null; expressionSource?: string; notDeclaredByServer?: boolean }
 
 const ptypeOf = (t: string) => t as SearchParamType;
+let derivedExpressions: Record<string, { expression: string; note: string }> | undefined;
+/** scripts/matrix/derived-expressions.json: expressions for params no source gives one, where the R5 element is unambiguous. */
+const DERIVED = () => (derivedExpressions ??= readInput<{ expressions: Record<string, { expression: string; note: string }> }>('derived-expressions.json').expressions);
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const csResources = (path: string): CsResource[] =>
   (readSpecJson<{ rest: { resource: CsResource[] }[] }>(path).rest[0]?.resource ?? []);
@@ -204,7 +207,8 @@ function build(): Matrix {
         source = expression ? 'r5' : 'none';
       }
       if (!expression && fact?.expression && !platformExpression) { expression = fact.expression; source = 'ig'; }
-      if (!expression && name === 'qualification-code') { expression = `${type}.qualification.code`; source = 'ig'; }
+      const derived = !expression && !platformExpression ? DERIVED()[`${type}:${name}`] : undefined;
+      if (derived) { expression = derived.expression; source = 'derived'; }
       const ptype = (d.type === 'special' && name !== '_has' ? d.type : d.type) as SearchParamType;
       const param: SearchParam = {
         name, type: ptype, expression, expressionSource: source,
@@ -229,7 +233,7 @@ function build(): Matrix {
         }
       }
       if (platformExpression) param.note = `the platform's expression "${platformExpression}" names ${invalid.join(', ')}, which R5 does not have; ${expression ? `the R5 base expression is judged instead` : 'R5 defines no such parameter for ' + type}`;
-      else if (name === 'qualification-code') param.note = 'not an R5 base parameter; the IG declares it, expression taken from the element Practitioner.qualification.code';
+      else if (derived) param.note = derived.note;
       else if (d.note) param.note = d.note;
       else if (/contains\('\/[A-Z]/.test(expression ?? '')) param.note = "the platform's expression tests reference.contains('/Type'): a relative reference (Type/id) never satisfies it, only an absolute one";
       else if (!d.server && d.ig && !expression) param.note = 'declared by the IG CapabilityStatement with no expression in any source';

@@ -36,6 +36,8 @@ export interface SearchCoverage {
     total: { capabilities: number; tested: number; percent: number };
     byKind: Record<string, { capabilities: number; tested: number }>;
     notRun: { capability: string; reason: string }[];
+    /** Every such capability with its kind and whether it was tested. */
+    capabilities: { capability: string; kind: string; status: 'tested' | 'not-run' }[];
   };
 }
 
@@ -55,7 +57,7 @@ export function mergeCoverage(matrix: Matrix, parts: ParamCoverage[][], selected
     if (p.status === 'tested') t.tested++;
   }
   const tested = params.filter((p) => p.status === 'tested').length;
-  const related: SearchCoverage['related'] = { total: { capabilities: 0, tested: 0, percent: 0 }, byKind: {}, notRun: [] };
+  const related: SearchCoverage['related'] = { total: { capabilities: 0, tested: 0, percent: 0 }, byKind: {}, notRun: [], capabilities: [] };
   for (const c of matrix.capabilities) {
     const kind = relatedKindOf(c.id);
     const type = c.id.split(':')[1]!;
@@ -64,6 +66,7 @@ export function mergeCoverage(matrix: Matrix, parts: ParamCoverage[][], selected
     k.capabilities++;
     related.total.capabilities++;
     const seen = known.get(c.id);
+    related.capabilities.push({ capability: c.id, kind, status: seen?.status === 'tested' ? 'tested' : 'not-run' });
     if (seen?.status === 'tested') { k.tested++; related.total.tested++; continue; }
     related.notRun.push({ capability: c.id, reason: seen?.reason ?? c.notTested ?? 'not reached (its suite file did not finish, or the type that plants it was not selected)' });
   }
