@@ -53,6 +53,14 @@ describe('_include and _revinclude', () => {
     expect(res.body.total).toBe(1);
   });
 
+  it('_summary=true keeps the summary elements of R5 and marks the resources SUBSETTED', async () => {
+    const res = await w.c.call('GET', '/Observation?_summary=true');
+    for (const e of res.body.entry as Entry[]) {
+      expect(Object.keys(e.resource).sort()).toEqual(['code', 'id', 'meta', 'resourceType', 'status', 'subject']);
+      expect(e.resource.meta?.tag?.map((t) => t.code)).toContain('SUBSETTED');
+    }
+  });
+
   it('_total=none, _summary=count and _elements shape the searchset', async () => {
     expect((await w.c.call('GET', '/Observation?_total=none')).body.total).toBeUndefined();
     const count = await w.c.call('GET', '/Observation?_summary=count');
@@ -80,6 +88,16 @@ describe('faults', () => {
       expect(keys(res.body, 'include')).toEqual([]);
       expect(keys(res.body, 'match')).toHaveLength(3);
       expect(res.body.link[0].url).not.toContain('_include');
+    } finally { w.c.server.close(); }
+  });
+
+  it('shaping-ignored: _summary, _elements, _sort and _count=0 have no effect', async () => {
+    const w = await world('shaping-ignored');
+    try {
+      expect((await w.c.call('GET', '/Observation?_summary=count')).body.entry).toHaveLength(3);
+      expect((await w.c.call('GET', '/Observation?_count=0')).body.entry).toHaveLength(3);
+      const el = await w.c.call('GET', '/Observation?_elements=status');
+      expect((el.body.entry as Entry[])[0]!.resource.subject).toBeDefined();
     } finally { w.c.server.close(); }
   });
 

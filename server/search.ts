@@ -5,6 +5,7 @@ import type { ServerContext } from './context.ts';
 import { type FhirRequest, type FhirResponse, header } from './http.ts';
 import { badRequest } from './outcomes.ts';
 import { paginate } from './paging.ts';
+import { isSummaryElement } from './summary.ts';
 
 /** Result-shaping params the engine never sees. */
 const CONTROL_PARAMS = new Set(['_count', '_offset', '_total', '_format', '_summary', '_elements']);
@@ -74,19 +75,24 @@ function included(ctx: ServerContext, page: { type: string; id: string }[], incl
   return out;
 }
 
-/** `_elements=a,b`: only those top-level elements, plus the mandatory ones, marked SUBSETTED. */
-function subsetted(resource: Resource, elements: string[]): Resource {
-  const keep = new Set([...ALWAYS, ...elements]);
-  const out = Object.fromEntries(Object.entries(resource).filter(([k]) => keep.has(k) || [...keep].some((e) => k.startsWith(e) && /^[A-Z]/.test(k.slice(e.length))))) as Resource;
+/** Only the elements `keep` accepts (plus the mandatory ones), marked SUBSETTED. */
+function subsetted(resource: Resource, keep: (key: string) => boolean): Resource {
+  const out = Object.fromEntries(Object.entries(resource).filter(([k]) => ALWAYS.has(k) || keep(k))) as Resource;
   out.meta = { ...(resource.meta ?? {}), tag: [...(resource.meta?.tag ?? []), SUBSETTED] };
   return out;
 }
 
+/** `_elements=a,b` names top-level elements; a choice is named without its type (`value` keeps `valueQuantity`). */
+const named = (elements: string[]) => (key: string) => elements.some((e) => key === e || (key.startsWith(e) && /^[A-Z]/.test(key.slice(e.length))));
+
 /** Always reports `total` unless `_total=none`: the engine has the full id list anyway, so the count costs nothing. */
 export function searchBundle(ctx: ServerContext, type: string, pairs: [string, string][], strict: boolean): Bundle {
   ctx.caps.require(type, 'search-type');
-  const control = new Map(pairs.filter(([k]) => CONTROL_PARAMS.has(k)));
-  const filters = pairs.filter(([k]) => !CONTROL_PARAMS.has(k));
+  // Fault shaping-ignored: _summary, _elements and _sort are dropped, and _count=0 is read as no _count at all.
+  const ignoreShaping = ctx.faults.has('shaping-ignored');
+  const given = ignoreShaping ? pairs.filter(([k, v]) => k !== '_summary' && k !== '_elements' && k !== '_sort' && !(k === '_count' && v === '0')) : pairs;
+  const control = new Map(given.filter(([k]) => CONTROL_PARAMS.has(k)));
+  const filters = given.filter(([k]) => !CONTROL_PARAMS.has(k));
   const { ids, applied } = ctx.engine.search(type, filters, { strict });
   // Fault include-ignored: _include and _revinclude are dropped (not applied, not in the self link).
   const inclusions = ctx.faults.has('include-ignored') ? [] : parseInclusions(ctx, type, filters, strict);
@@ -102,9 +108,13 @@ export function searchBundle(ctx: ServerContext, type: string, pairs: [string, s
   );
   // R5 search.html (_summary): "count: Return only the count, not the actual search results".
   const pageIds = summary === 'count' ? [] : page.ids;
+  // R5 search.html (_summary): "true: Return a limited subset of elements from the resource" — the elements the base
+  // definition marks as summary; (_elements) "only those elements", plus the mandatory ones.
+  const shape = (r: Resource): Resource => summary === 'true' ? subsetted(r, (k) => isSummaryElement(r.resourceType, k))
+    : elements?.length ? subsetted(r, named(elements)) : r;
   const entry = (resource: Resource, mode: 'match' | 'include'): BundleEntry => ({
     fullUrl: `${ctx.baseUrl}/${resource.resourceType}/${resource.id}`,
-    resource: elements?.length ? subsetted(resource, elements) : resource,
+    resource: shape(resource),
     search: { mode },
   });
   const extra = inclusions.length ? included(ctx, pageIds.map((id) => ({ type, id })), inclusions) : [];
