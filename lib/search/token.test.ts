@@ -60,6 +60,18 @@ describe('modifiers', () => {
     expect(at('Abc', 'abc', undefined, true)).toBe(false);
     expect(at('abc', 'abc', undefined, true)).toBe(true);
   });
-  test.for(['in', 'not-in', 'above', 'below', 'of-type', 'exact'])(':%s is not judged', (m) =>
+  // R5 search-modifier-code of-type: "system|code|value, where the system and code refer to an Identifier.type.coding.system
+  // and .code, and match if any of the type codes match. All 3 parts must be present."
+  test(':of-type matches the type coding and the value together', () => {
+    const mr = { system: 'urn:x', value: 'A12', type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] } };
+    expect(at('http://terminology.hl7.org/CodeSystem/v2-0203|MR|A12', mr, 'of-type')).toBe(true);
+    expect(at('http://terminology.hl7.org/CodeSystem/v2-0203|MR|a12', mr, 'of-type')).toBe(true);
+    expect(at('http://terminology.hl7.org/CodeSystem/v2-0203|PRN|A12', mr, 'of-type')).toBe(false);
+    expect(at('http://terminology.hl7.org/CodeSystem/v2-0203|MR|B7', mr, 'of-type')).toBe(false);
+    expect(at('http://terminology.hl7.org/CodeSystem/v2-0203|MR|A12', identifier, 'of-type')).toBe(false);
+    expect(() => at('MR|A12', mr, 'of-type')).toThrow(SyntaxError);
+  });
+
+  test.for(['in', 'not-in', 'above', 'below', 'exact'])(':%s is not judged', (m) =>
     expect(() => at('x', 'x', m)).toThrow(UnsupportedSearchError));
 });

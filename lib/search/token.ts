@@ -10,6 +10,7 @@
 // - Any object with a string `value` is read as an Identifier; a ContactPoint therefore also matches on its value,
 //   which is what the spec asks ("ContactPoint.value").
 // - :not negates per OR-alternative here; evaluate.ts ANDs the alternatives so that the negation "applies to the set".
+// - :of-type compares the Identifier.value like a code (case-insensitively unless caseSensitive); the type coding exactly.
 import { isRecord } from './json.ts';
 import { matchesMissing } from './missing.ts';
 import { UnsupportedSearchError } from './query.ts';
@@ -84,12 +85,20 @@ export function matches(targetNodes: unknown[], query: ParsedValue, modifier?: s
     // ":text ... matches the supplied parameter value using basic string matching (begins with or is, case-insensitive)"
     case 'text':
       return targetNodes.flatMap(textsOf).some((t) => startsWithFolded(t, query.value));
-    // above/below/in/not-in need terminology, of-type and text-advanced are beyond a literal oracle.
+    // ":of-type — The search parameter has the format system|code|value, where the system and code refer to an
+    // Identifier.type.coding.system and .code, and match if any of the type codes match. All 3 parts must be present."
+    case 'of-type': {
+      if (query.parts.length !== 3 || query.parts.some((x) => x === '')) throw new SyntaxError(`:of-type needs system|code|value, got ${JSON.stringify(query.raw)}`);
+      const [system, code, value] = query.parts as [string, string, string];
+      const same = caseSensitive ? value : value.toLowerCase();
+      return targetNodes.some((n) => isRecord(n) && typeof n.value === 'string' && (caseSensitive ? n.value : n.value.toLowerCase()) === same
+        && isRecord(n.type) && Array.isArray(n.type.coding) && n.type.coding.some((c) => isRecord(c) && c.system === system && c.code === code));
+    }
+    // above/below/in/not-in need terminology, text-advanced is beyond a literal oracle.
     case 'above':
     case 'below':
     case 'in':
     case 'not-in':
-    case 'of-type':
     case 'code-text':
     case 'text-advanced':
       throw new UnsupportedSearchError(`token :${modifier} is not judged by the oracle`);

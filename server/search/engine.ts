@@ -38,12 +38,12 @@ import type { FaultSet } from '../faults.ts';
 import type { Cond } from './compare.ts';
 import { parseDateRange } from './dates.ts';
 import { badValue, searchError } from './errors.ts';
-import { extract } from './extract.ts';
+import { extract, modifierRows } from './extract.ts';
 import { valueCondition, type MatchCtx } from './matchers.ts';
 import { ParamRegistry, type ParamDef, type ValueKind } from './params.ts';
 import { type SortKey, sortable, sortIds } from './sort.ts';
 import { IndexStore, TABLE_OF } from './store.ts';
-import { splitEscaped } from './values.ts';
+import { splitEscaped, unescapeValue } from './values.ts';
 
 export { SearchError } from './errors.ts';
 
@@ -76,10 +76,10 @@ export interface SearchEngine {
 
 const RESULT_PARAMS = new Set(['_include', '_revinclude', '_contained', '_containedType']);
 const MODIFIERS: Record<string, ReadonlySet<string>> = {
-  token: new Set(['not', 'text']),
+  token: new Set(['not', 'text', 'of-type']),
   string: new Set(['exact', 'contains']),
   uri: new Set(['below', 'above']),
-  reference: new Set(['identifier']),
+  reference: new Set(['identifier', 'text']),
   date: new Set(),
   number: new Set(),
   quantity: new Set(),
@@ -141,6 +141,9 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
         store.addRows(type, id, def.name, 0, rows);
         store.addPresent(type, id, def.name);
       }
+      const extra = modifierRows(def.kind as ValueKind, nodes);
+      if (extra.ofType.length) store.addRows(type, id, `${def.name}#of-type`, 0, { kind: 'token', rows: extra.ofType });
+      if (extra.display.length) store.addRows(type, id, `${def.name}#display`, 0, { kind: 'string', rows: extra.display });
     }
   }
 
@@ -177,6 +180,19 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
         return { sql: `SELECT id FROM (${selects.map((s) => s.sql).join(' INTERSECT ')})`, args: selects.flatMap((s) => s.args) };
       });
       return { sql: `r.id IN (${parts.map((p) => p.sql).join(' UNION ')})`, args: parts.flatMap((p) => p.args) };
+    }
+    // ":of-type — system|code|value, where the system and code refer to an Identifier.type.coding" and ":text" on a
+    // reference (Reference.display) search the rows indexed beside the param's own (modifierRows).
+    if (modifier === 'of-type' || (modifier === 'text' && def.kind === 'reference')) {
+      const ofType = modifier === 'of-type';
+      const conds = values.map((v) => {
+        if (!ofType) return valueCondition('string', undefined, v, ctx);
+        const parts = splitEscaped(v, '|').map(unescapeValue);
+        if (parts.length !== 3 || parts.some((x) => !x)) throw badValue(rawName, v, 'expected system|code|value');
+        return { sql: '(system = ? AND code = ?)', args: [parts[0], `${parts[1]}|${parts[2]}`] };
+      });
+      const sel = valueSelect(type, `${def.name}#${ofType ? 'of-type' : 'display'}`, ofType ? 'token' : 'string', conds, false);
+      return { sql: `r.id IN (${sel.sql})`, args: sel.args };
     }
     const kind = def.kind as ValueKind;
     const sel = valueSelect(type, def.name, kind, values.map((v) => valueCondition(kind, modifier, v, ctx)), false);
@@ -270,6 +286,8 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
         unknown(`Unknown or unsupported search parameter "${rawName}" for resource type ${type}`);
         continue;
       }
+      // Fault modifiers-ignored: :text, :identifier and :of-type are silently dropped (left out of `applied`).
+      if (opts.faults.has('modifiers-ignored') && (modifier === 'text' || modifier === 'identifier' || modifier === 'of-type')) continue;
       if (!modifierAllowed(def, modifier)) {
         unknown(`Search parameter "${rawName}": modifier ":${modifier}" is not supported for ${def.kind} parameter "${name}" of ${type}`);
         continue;

@@ -9,9 +9,9 @@ const res = (r: Record<string, unknown>) => r as unknown as Resource;
 function world(fault?: FaultName) {
   const k = kit({ faults: fault ? [[fault, '']] : [] });
   k.add(
-    res({ resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:s', value: 'one' }], name: [{ family: 'Alpha' }] }),
+    res({ resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:s', value: 'one', type: { coding: [{ system: 'urn:v2', code: 'MR' }], text: 'Medical record' } }], name: [{ family: 'Alpha' }] }),
     res({ resourceType: 'Patient', id: 'p2', identifier: [{ system: 'urn:s', value: 'two' }], name: [{ family: 'Beta' }] }),
-    res({ resourceType: 'Observation', id: 'o1', subject: { reference: 'Patient/p1' }, code: { coding: [{ system: 'urn:c', code: 'x' }] } }),
+    res({ resourceType: 'Observation', id: 'o1', subject: { reference: 'Patient/p1', display: 'Alpha Karimova' }, code: { coding: [{ system: 'urn:c', code: 'x' }] } }),
     res({ resourceType: 'Observation', id: 'o2', subject: { reference: 'Patient/p2' }, code: { coding: [{ system: 'urn:c', code: 'y' }] } }),
     res({ resourceType: 'Observation', id: 'o3', code: { coding: [{ system: 'urn:c', code: 'x' }] } }),
   );
@@ -45,6 +45,18 @@ describe('chaining, reverse chaining and :missing', () => {
     expect(world('has-ignored')('Observation', 'subject.name=bet')).toEqual(['o2']);
     expect(world('missing-inverted')('Observation', 'subject:missing=true')).toEqual(['o1', 'o2']);
     expect(world('missing-inverted')('Observation', 'subject=Patient/p1')).toEqual(['o1']);
+  });
+
+  test(':of-type on an identifier, :text on a token and on a reference; modifiers-ignored drops all three', () => {
+    const q = world();
+    expect(q('Patient', 'identifier:of-type=urn:v2|MR|one')).toEqual(['p1']);
+    expect(q('Patient', 'identifier:of-type=urn:v2|MR|two')).toEqual([]);
+    expect(q('Patient', 'identifier:text=medical')).toEqual(['p1']);
+    expect(q('Observation', 'subject:text=alpha kar')).toEqual(['o1']);
+    const faulty = world('modifiers-ignored');
+    expect(faulty('Patient', 'identifier:of-type=urn:v2|MR|one')).toEqual(['p1', 'p2']);
+    expect(faulty('Observation', 'subject:text=alpha')).toEqual(['o1', 'o2', 'o3']);
+    expect(faulty('Observation', 'subject=Patient/p1')).toEqual(['o1']);
   });
 
   test('an unknown chain or reverse chain is a 400 under strict handling', () => {
