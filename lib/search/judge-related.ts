@@ -214,10 +214,23 @@ export async function checkChain(c: SearchCheck, fx: TypeFixtures, plan: ParamPl
   };
   const r = await run(c, plan.type, tag, key, value);
   try {
-    judgeMatches(c, fx, plan.type, plan.param.name, r, matches, fx.plantedOwn());
+    judgeMatches(c, fx, plan.type, key, r, matches, fx.plantedOwn());
   } catch (e) {
+    await blockIfTargetParamFails(c, t, tp, value, [0, 1, 2].map((slot) => slotTarget(fx, t, slot)), tag, e);
     await blockIfParamFails(c, fx, plan, tag, e);
   }
+}
+
+/**
+ * A chain stands on the target type's own param as much as on the reference: when the chain failed and the target param
+ * does not select exactly the right pool targets by itself, that is the root cause (`search:<Target>:<param>`).
+ */
+async function blockIfTargetParamFails(c: SearchCheck, t: string, tp: SearchParam, value: string, targets: Record<string, any>[], tag: Coding, failure: unknown): Promise<void> {
+  if (!(failure instanceof CheckFailure)) return;
+  const probe = await runQuery(c.client, t, tag, tp.name, value, [['_id', targets.map((x) => x.id).join(',')]]).catch(() => undefined);
+  if (probe?.status !== 200 || probe.truncated) return;
+  const wrong = targets.filter((x) => resourceMatches(x, tp, value) !== probe.returned.has(x.id)).map(keyOf);
+  if (wrong.length) throw new Blocked(tp.capability, `${t}?${tp.name}=${value} itself gets ${list(wrong)} wrong among the chain's targets, so the chain through it cannot be judged (${(failure as Error).message.slice(0, 300)})`);
 }
 
 // R5 search.html (_has): "The _has parameter provides limited support for reverse chaining - that is, selecting

@@ -80,7 +80,8 @@ export function searchAcrossCapabilities(resources: readonly ResourceCapability[
       id: relatedIds.chain(pair), tier: 'SHOULD', suite: 'search',
       title: `${pair.source}?${pair.param.name}:${pair.target}.${pair.chain.name}=… (chaining) returns the resources whose ${pair.param.name} refers to a ${pair.target} matching ${pair.chain.name}`,
       source: `${SEARCH_PAGE} (chaining)`,
-      requires: ['search:paging', pair.param.capability],
+      // The chain stands on the target type's own param too (judged inline: lib/search/judge-related.ts).
+      requires: ['search:paging', pair.param.capability, ...(target.searchParams.some((p) => p.capability === pair.chain.capability) ? [pair.chain.capability] : [])],
     });
     const has = target.searchParams.find((x) => x.name === '_has');
     if (has) {
