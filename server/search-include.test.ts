@@ -11,7 +11,10 @@ function matrix() {
   const m = smallMatrix();
   const obs = m.resources.find((r) => r.type === 'Observation')!;
   obs.searchParams.push({ name: 'subject', type: 'reference', expression: 'Observation.subject', expressionSource: 'r5', declaredByServer: true, declaredByIg: true, tier: 'SHALL', capability: 'search:Observation:subject', targets: ['Patient'] });
-  for (const r of m.resources) r.resultParams = ['_include', '_revinclude'];
+  const pat = m.resources.find((r) => r.type === 'Patient')!;
+  pat.searchParams.push({ ...obs.searchParams.at(-1)!, name: 'organization', expression: 'Patient.managingOrganization', capability: 'search:Patient:organization', targets: ['Organization'] });
+  m.resources.push({ ...pat, type: 'Organization', searchParams: pat.searchParams.filter((p) => p.name === '_id') });
+  for (const r of m.resources) r.resultParams = ['_include', '_revinclude', '_include:iterate', '_revinclude:iterate'];
   m.resources.find((r) => r.type === 'Patient')!.searchParams.find((x) => x.name === 'family')!.platformExpression = 'Patient.nom';
   return m;
 }
@@ -19,7 +22,8 @@ function matrix() {
 async function world(fault?: FaultName): Promise<{ c: TestClient; p: string[]; o: string[] }> {
   const c = await startTestServer({ auth: false, matrix: matrix(), faults: new Map(fault ? [[fault, '']] : []) });
   const p: string[] = [], o: string[] = [];
-  for (const family of ['Alpha', 'Beta']) p.push((await c.call('POST', '/Patient', { body: { resourceType: 'Patient', name: [{ family }] } })).body.id);
+  const org = (await c.call('POST', '/Organization', { body: { resourceType: 'Organization', name: 'Org' } })).body.id;
+  for (const family of ['Alpha', 'Beta']) p.push((await c.call('POST', '/Patient', { body: { resourceType: 'Patient', name: [{ family }], managingOrganization: { reference: `Organization/${org}` } } })).body.id);
   for (const [i, pat] of [p[0], p[0], p[1]].entries()) {
     o.push((await c.call('POST', '/Observation', { body: { resourceType: 'Observation', status: 'final', code: { text: `o${i}` }, subject: { reference: `Patient/${pat}` } } })).body.id);
   }
@@ -44,6 +48,14 @@ describe('_include and _revinclude', () => {
     expect(keys(page.body, 'include')).toEqual([`Patient/${w.p[1]}`]);
     const none = await w.c.call('GET', `/Observation?_id=${w.o[2]}&_include=Observation:subject:Practitioner`);
     expect(keys(none.body, 'include')).toEqual([]);
+  });
+
+  it(':iterate follows the included resources further; without it, only the matches', async () => {
+    const q = `/Observation?_id=${w.o[0]}&_include=Observation:subject`;
+    const once = await w.c.call('GET', `${q}&_include=Patient:organization`);
+    expect(keys(once.body, 'include')).toEqual([`Patient/${w.p[0]}`]);
+    const iterated = await w.c.call('GET', `${q}&_include:iterate=Patient:organization`);
+    expect(keys(iterated.body, 'include').map((k) => k.split('/')[0])).toEqual(['Organization', 'Patient']);
   });
 
   it('_revinclude returns the resources that refer to the matches', async () => {
