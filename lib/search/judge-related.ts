@@ -91,7 +91,9 @@ async function blockIfParamFails(c: SearchCheck, fx: TypeFixtures, plan: ParamPl
   if (sub && failure instanceof CheckFailure) {
     const r = fx.resolvedFor(plan);
     const value = sub.value(r);
-    const probe = await runQuery(c.client, plan.type, tag, plan.param.name, value).catch(() => undefined);
+    // Narrowed to the param's planted resources by _id: one small page, whatever else the type holds.
+    const ids = Object.values(r.planted).map((p) => p.id as string);
+    const probe = await runQuery(c.client, plan.type, tag, plan.param.name, value, [['_id', ids.join(',')]]).catch(() => undefined);
     if (probe?.status === 200) {
       // What must not match but came back is wrong on any page; what is missing only counts when every page was read.
       const wrong = Object.values(r.planted).some((p) => {

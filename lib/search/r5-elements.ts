@@ -2,17 +2,12 @@
 // `Claim:subject` reads `Claim.subject` (R4's name; R5 has `Claim.patient`) is a finding on that CapabilityStatement
 // (`matrix:expression-valid:<Type>:<param>`), and the matrix judges the R5 base expression instead.
 import { child, isKnownType } from './model.ts';
-import { branches, Unplantable } from './plant-path.ts';
+import { pathBranches } from './plant-path.ts';
 
 /** `Type.path`s of `expression` the R5 model lacks; [] when every branch exists in R5 or the expression is not a path. */
 export function nonR5Elements(expression: string, type: string): string[] {
-  let parsed;
-  try {
-    parsed = branches(expression);
-  } catch (e) {
-    if (e instanceof Unplantable) return [];
-    throw e;
-  }
+  const parsed = pathBranches(expression);
+  if (!parsed) return [];
   const out = new Set<string>();
   for (const br of parsed) {
     const root = br.root || type;
