@@ -24,8 +24,20 @@ export function referenceKey(text: string): string | undefined {
   return m ? `${m[1]}/${m[2]}` : undefined;
 }
 
+// Each check reads every planted resource of its type: what a resource refers to through a param is worked out once.
+const seen = new WeakMap<object, Map<string, string[]>>();
+
 /** The `Type/id`s a resource points at through a reference param (Reference, CodeableReference, plain strings). */
 export function referencesVia(resource: object, param: SearchParam): string[] {
+  let byParam = seen.get(resource);
+  if (!byParam) seen.set(resource, (byParam = new Map()));
+  const key = `${param.name}\u0000${param.expression}`;
+  let out = byParam.get(key);
+  if (!out) byParam.set(key, (out = readReferences(resource, param)));
+  return out;
+}
+
+function readReferences(resource: object, param: SearchParam): string[] {
   const out: string[] = [];
   for (const node of evaluateParam(resource, param)) {
     const text = typeof node === 'string' ? node
@@ -133,9 +145,14 @@ export async function checkInclude(c: SearchCheck, fx: TypeFixtures, plan: Param
   const [t0, t1] = [slotTarget(fx, t, 0), slotTarget(fx, t, 1)];
   const value = `${keyOf(t0)},${keyOf(t1)}`;
   const include = `${plan.type}:${plan.param.name}${how.typed ? `:${t}` : ''}`;
-  const r = await run(c, plan.type, tag, plan.param.name, value, [['_include', include], ...(how.pageSize ? [['_count', String(how.pageSize)] as [string, string]] : [])]);
+  // Paged: narrowed by _id to the param's own match and second match, one page each.
+  const own = fx.resolvedFor(plan).planted;
+  const paged: [string, string][] = how.pageSize ? [['_count', String(how.pageSize)], ['_id', `${own.match!.id},${own.second!.id}`]] : [];
+  const r = await run(c, plan.type, tag, plan.param.name, value, [['_include', include], ...paged]);
+  const wanted = new Set([keyOf(t0), keyOf(t1)]);
+  const candidates = how.pageSize ? [own.match!, own.second!, own.decoy!] : fx.plantedOwn();
   try {
-    judgeMatches(c, fx, plan.type, plan.param.name, r, (x) => resourceMatches(x, plan.param, value), fx.plantedOwn());
+    judgeMatches(c, fx, plan.type, plan.param.name, r, (x) => x.resourceType === plan.type && referencesVia(x, plan.param).some((k) => wanted.has(k)), candidates);
   } catch (e) {
     await blockIfParamFails(c, fx, plan, tag, e);
   }
@@ -249,20 +266,20 @@ async function checkHasQuery(c: SearchCheck, fx: TypeFixtures, t: string, source
   judgeMatches(c, fx, t, '_has', r, (x) => pointed.has(keyOf(x)), candidates);
 }
 
-/** `_has:<Source>:<param>:_id=…` on the pool targets of the type the param points at (`search:<Target>:_has:<Source>:<param>`). */
-export async function checkHasPair(c: SearchCheck, fx: TypeFixtures, plan: ParamPlan, target: string, tag: Coding, both: boolean): Promise<void> {
+/** `_has:<Source>:<param>:_id=<match>,<second>` on the pool targets of the type the param points at (`search:<Target>:_has:<Source>:<param>`). */
+export async function checkHasPair(c: SearchCheck, fx: TypeFixtures, plan: ParamPlan, target: string, tag: Coding): Promise<void> {
   const t = targetOf(fx, plan, target);
   const r = fx.resolvedFor(plan);
-  const sources = both ? [r.planted.match!, r.planted.second!] : [r.planted.match!];
+  const sources = [r.planted.match!, r.planted.second!];
   await checkHasQuery(c, fx, t, plan.type, plan.param, sources, [0, 1, 2].map((s) => slotTarget(fx, t, s)), tag);
 }
 
 /** `_has` on this type itself (`search:<Type>:_has`): the fixture's own three, pointed at by three resources of a source type. */
-export async function checkHasParam(c: SearchCheck, fx: TypeFixtures, plan: ParamPlan, tag: Coding, both: boolean): Promise<void> {
+export async function checkHasParam(c: SearchCheck, fx: TypeFixtures, plan: ParamPlan, tag: Coding): Promise<void> {
   const rev = plan.reverse;
   if (!rev) throw new HarnessError(`${plan.type}:_has was not planned with a source`);
   const r = fx.resolvedFor(plan);
-  const sources = both ? [r.planted['source-match']!, r.planted['source-second']!] : [r.planted['source-match']!];
+  const sources = [r.planted['source-match']!, r.planted['source-second']!];
   await checkHasQuery(c, fx, plan.type, rev.source, rev.param, sources, [r.planted.match!, r.planted.second!, r.planted.decoy!], tag);
 }
 
