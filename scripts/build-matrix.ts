@@ -58,11 +58,11 @@ function readInput<T>(name: string): T {
 }
 
 interface AvailabilityRow { id: string; params?: { resource: string; param: string }[]; resources?: string[] }
-interface RowRule { row: string; each: 'resource' | 'profile' | 'param' | 'value' | 'row'; values?: string[]; capability: string; kind?: ExpectedGap['kind']; reason?: string; note?: string }
+interface RowRule { row: string; each: 'resource' | 'profile' | 'param' | 'value' | 'row' | 'capability'; values?: string[]; match?: string; capability: string; kind?: ExpectedGap['kind']; reason?: string; note?: string }
 type TargetInput = Omit<TargetConfig, 'gaps' | 'confirmed'> & { gaps?: ExpectedGap[]; gapRules?: RowRule[]; confirmedRules?: RowRule[] };
 
-/** Expands a rule over its availability row: one binding of {resource}, {param}, {value} per item. */
-function expandRule(rule: RowRule, rows: AvailabilityRow[]): Record<string, string>[] {
+/** Expands a rule over its availability row: one binding of {resource}, {param}, {value}, {capability} per item. */
+function expandRule(rule: RowRule, rows: AvailabilityRow[], ids: readonly string[]): Record<string, string>[] {
   const row = rows.find((r) => r.id === rule.row);
   if (!row) throw new Error(`scripts/matrix/targets.json: availability row ${rule.row} is not in the spec`);
   switch (rule.each) {
@@ -71,6 +71,8 @@ function expandRule(rule: RowRule, rows: AvailabilityRow[]): Record<string, stri
     case 'param': return (row.params ?? []).map((p) => ({ resource: p.resource, param: p.param }));
     case 'value': return (rule.values ?? []).map((value) => ({ value }));
     case 'row': return [{}];
+    // Every capability of the matrix whose id matches: rules over what the matrix derives (e.g. searches naming UZ Core ValueSets).
+    case 'capability': return ids.filter((id) => new RegExp(rule.match ?? '^$').test(id)).map((capability) => ({ capability }));
   }
 }
 
@@ -252,8 +254,8 @@ function build(): Matrix {
     };
   });
 
-  const targets = buildTargets(facts.availability, facts.availabilityAsOf.slice(0, 10));
   const searchAcross = searchAcrossCapabilities(resources);
+  const targets = buildTargets(facts.availability, facts.availabilityAsOf.slice(0, 10), searchAcross.capabilities.map((c) => c.id));
   const terminology = terminologyCapabilities(readInput<{ families: Family[] }>('terminology.json').families);
   return {
     $schema: './capabilities.schema.json',
@@ -294,18 +296,18 @@ const TIER_RULES = [
 ];
 
 /** targets.json with each target's gap and confirmed rules expanded over the availability table. */
-function buildTargets(rows: AvailabilityRow[], since: string): Record<string, TargetConfig> {
+function buildTargets(rows: AvailabilityRow[], since: string, ids: readonly string[]): Record<string, TargetConfig> {
   const { page, targets } = readInput<{ page: string; targets: Record<string, TargetInput> }>('targets.json');
   return Object.fromEntries(Object.entries(targets).map(([name, { gapRules, confirmedRules, ...t }]) => {
     const out: TargetConfig = { ...t };
     if (gapRules) {
-      out.gaps = gapRules.flatMap((r) => expandRule(r, rows).map((v): ExpectedGap => {
+      out.gaps = gapRules.flatMap((r) => expandRule(r, rows, ids).map((v): ExpectedGap => {
         const vars = { ...v, page };
         return { capability: fill(r.capability, vars), kind: r.kind!, reason: fill(r.reason!, vars), ticket: r.row, since };
       }));
     }
     if (confirmedRules) {
-      out.confirmed = confirmedRules.flatMap((r) => expandRule(r, rows).map((v) => {
+      out.confirmed = confirmedRules.flatMap((r) => expandRule(r, rows, ids).map((v) => {
         const vars = { ...v, page };
         return { capability: fill(r.capability, vars), note: fill(r.note!, vars), since };
       }));

@@ -275,3 +275,13 @@ export function terminologyOperation(ctx: ServerContext, type: string, name: str
   const out = handler(ctx, service(ctx), inputs);
   return 'status' in out ? out : { status: 200, body: out };
 }
+
+/**
+ * The codes of a ValueSet for the search modifiers :in and :not-in (`system|code`), from the same expansion $expand
+ * gives; undefined where this server does not know the ValueSet (or the profile has not loaded it).
+ */
+export function valueSetCodes(ctx: ServerContext, url: string): { system: string; code: string }[] | undefined {
+  const s = service(ctx);
+  const vs = resource(ctx, s.db, 'ValueSet', canonical(url), 'expand');
+  return vs && s.expander.expand(vs, new Set()).map((e) => ({ system: e.system, code: e.code }));
+}

@@ -7,6 +7,7 @@ import type { SearchParam, SearchParamType } from '../matrix/types.ts';
 import { COMMON_EXPRESSIONS } from './evaluate.ts';
 import { compositePlan } from './plant-composite.ts';
 import { addGenerated } from './plant-generated.ts';
+import { addTerminology } from './plant-terminology.ts';
 import { LEAF_TYPES, leafPlan, q } from './plant-leaf.ts';
 import { branches, Unplantable, type Branch } from './plant-path.ts';
 import { minimalResource } from './plant-required.ts';
@@ -25,8 +26,8 @@ export interface SubQuery {
   label: string;
   modifier?: string;
   value(r: Resolved): string;
-  /** Which planted triple the query is about: the fixed one (default) or the generated one (values.ts). */
-  triple?: 'generated';
+  /** Which planted triple the query is about: the fixed one (default), the generated one (values.ts) or the terminology one (plant-terminology.ts). */
+  triple?: 'generated' | 'terminology';
 }
 
 export interface ParamPlan {
@@ -48,6 +49,8 @@ export interface ParamPlan {
    * through `param` (placeholders `#has-<variant>`, replaced by the planter).
    */
   reverse?: { source: string; param: SearchParam; resources: Record<Variant, Record<string, any>>; placeholders: Record<Variant, string> };
+  /** For a token bound to a UZ Core ValueSet: a triple of its own for `:in`/`:not-in`, and those queries (plant-terminology.ts). */
+  terminology?: { valueSet: string; resources: Record<Variant, Record<string, any>>; queries: SubQuery[] };
   /** A second triple from the oracle's fast-check generators (values.ts), with the seed that reproduces it. */
   generated?: { seed: number; resources: Record<Variant, Record<string, any>> };
 }
@@ -80,7 +83,9 @@ export function planParam(type: string, param: SearchParam, context: PlantContex
     const errors: string[] = [];
     for (const br of branches(expression)) {
       try {
-        return { ...planBranch(base, type, param.type, br, accept, ctx), where: branchText(br) };
+        const plan: ParamPlan = { ...planBranch(base, type, param.type, br, accept, ctx), where: branchText(br) };
+        addTerminology(plan, type, br, ctx);
+        return plan;
       } catch (e) {
         if (!(e instanceof Unplantable)) throw e;
         errors.push(e.message);

@@ -114,9 +114,15 @@ export const relatedIds = {
   chain: (pair: ReferencePair) => `search:${pair.source}:${pair.param.name}:chain:${pair.target}.${pair.chain.name}`,
   has: (pair: Pick<ReferencePair, 'source' | 'param' | 'target'>) => `search:${pair.target}:_has:${pair.source}:${pair.param.name}`,
   missing: (type: string, param: Pick<SearchParam, 'name'>) => `search:${type}:${param.name}:missing`,
+  terminology: (type: string, param: Pick<SearchParam, 'name'>, modifier: 'in' | 'not-in') => `search:${type}:${param.name}:${modifier}`,
 };
 
-export type RelatedKind = 'include' | 'revinclude' | 'chain' | '_has' | 'missing';
+/** The UZ Core ValueSet `:in`/`:not-in` are judged against for a param, when its planted element is bound to one (plant-terminology.ts). */
+export function boundValueSet(type: string, param: SearchParam): string | undefined {
+  return planParam(type, param, recordingContext([])).terminology?.valueSet;
+}
+
+export type RelatedKind = 'include' | 'revinclude' | 'chain' | '_has' | 'missing' | 'terminology';
 
 /** Which kind of search across references (or `:missing`) a capability id is, from its shape; undefined for others. */
 export function relatedKindOf(id: string): RelatedKind | undefined {
@@ -126,6 +132,7 @@ export function relatedKindOf(id: string): RelatedKind | undefined {
   if (id.includes(':chain:')) return 'chain';
   if (/^search:[A-Za-z]+:_has:/.test(id)) return '_has';
   if (id.endsWith(':missing')) return 'missing';
+  if (/^search:[A-Za-z]+:[^:]+:(in|not-in)$/.test(id)) return 'terminology';
   return undefined;
 }
 

@@ -72,6 +72,15 @@ describe('modifiers', () => {
     expect(() => at('MR|A12', mr, 'of-type')).toThrow(SyntaxError);
   });
 
-  test.for(['in', 'not-in', 'above', 'below', 'exact'])(':%s is not judged', (m) =>
+  test(':in and :not-in judge membership by the harness\'s own expansion of the IG ValueSet', () => {
+    const vs = 'https://terminology.dhp.uz/fhir/core/ValueSet/allergy-type-vs';
+    const allergy = { coding: [{ system: 'http://hl7.org/fhir/allergy-intolerance-type', code: 'allergy' }] };
+    const other = { coding: [{ system: 'http://hl7.org/fhir/allergy-intolerance-type', code: 'zz' }] };
+    expect([at(vs, allergy, 'in'), at(vs, other, 'in'), at(vs, 'intolerance', 'in')]).toEqual([true, false, true]);
+    expect([at(vs, allergy, 'not-in'), at(vs, other, 'not-in')]).toEqual([false, true]);
+    expect(() => at('http://example.org/ValueSet/unknown', allergy, 'in')).toThrow(UnsupportedSearchError);
+  });
+
+  test.for(['above', 'below', 'exact'])(':%s is not judged', (m) =>
     expect(() => at('x', 'x', m)).toThrow(UnsupportedSearchError));
 });

@@ -16,6 +16,7 @@ import { matchesMissing } from './missing.ts';
 import { UnsupportedSearchError } from './query.ts';
 import type { MatchOptions, ParsedValue } from './query.ts';
 import { startsWithFolded } from './string.ts';
+import { expandValueSet } from '../terminology/index.ts';
 
 interface Pair {
   /** undefined: the element has no place for a system (primitives); null: the element could have one but has none. */
@@ -53,6 +54,18 @@ function textsOf(node: unknown): string[] {
   }
   if (isRecord(node.type)) texts.push(...textsOf(node.type));
   return texts;
+}
+
+/** `system|code` of every member of a ValueSet the harness expands completely, and `*|code` for codes read without a system. */
+function membersOf(url: string): Set<string> {
+  let expansion;
+  try {
+    expansion = expandValueSet(url);
+  } catch {
+    throw new UnsupportedSearchError(`:in/:not-in ${url}: not a ValueSet of the IG the harness can expand`);
+  }
+  if (!expansion.complete) throw new UnsupportedSearchError(`:in/:not-in ${url}: the harness cannot expand it completely (${expansion.open.join('; ')})`);
+  return new Set(expansion.members.flatMap((m) => [`${m.system}|${m.code}`, `*|${m.code}`]));
 }
 
 function positive(targetNodes: unknown[], query: ParsedValue, caseSensitive: boolean): boolean {
@@ -94,11 +107,18 @@ export function matches(targetNodes: unknown[], query: ParsedValue, modifier?: s
       return targetNodes.some((n) => isRecord(n) && typeof n.value === 'string' && (caseSensitive ? n.value : n.value.toLowerCase()) === same
         && isRecord(n.type) && Array.isArray(n.type.coding) && n.type.coding.some((c) => isRecord(c) && c.system === system && c.code === code));
     }
-    // above/below/in/not-in need terminology, text-advanced is beyond a literal oracle.
+    // ":in — the search parameter is a URI (relative or absolute) that identifies a value set, and the search parameter
+    // tests whether the coding is in the specified value set"; ":not-in — … tests whether the coding is not in the
+    // specified value set". Judged by the harness's own expansion of the IG's ValueSet (lib/terminology).
+    case 'in':
+    case 'not-in': {
+      const members = membersOf(query.value);
+      const inSet = targetNodes.flatMap(pairsOf).some((p) => p.system !== null && members.has(`${p.system ?? '*'}|${p.code}`));
+      return modifier === 'in' ? inSet : !inSet;
+    }
+    // above/below need a CodeSystem hierarchy, text-advanced is beyond a literal oracle.
     case 'above':
     case 'below':
-    case 'in':
-    case 'not-in':
     case 'code-text':
     case 'text-advanced':
       throw new UnsupportedSearchError(`token :${modifier} is not judged by the oracle`);

@@ -11,7 +11,7 @@ import type { Matrix, ResourceCapability, SearchParam } from '../matrix/types.ts
 import type { SeedSource } from '../run/seed.ts';
 import { minimalResource } from './plant-required.ts';
 import { VARIANTS, type Variant } from './plant-variants.ts';
-import { planParam, type ParamPlan, type PlantContext, type Resolved } from './plant.ts';
+import { planParam, type ParamPlan, type PlantContext, type Resolved, type SubQuery } from './plant.ts';
 import { chainParamOf, hasSourceFor, pickTarget, writableOf } from './related.ts';
 
 const CHUNK = 200;
@@ -80,7 +80,7 @@ export class TypeFixtures {
     });
     if (!writable.has(resource.type)) {
       for (const p of this.plans) {
-        if (p.status !== 'not-run') Object.assign(p, { status: 'not-run', reason: notEnabled ?? `the matrix gives ${resource.type} neither create nor update: nothing can be planted`, resources: undefined, queries: [], generated: undefined });
+        if (p.status !== 'not-run') Object.assign(p, { status: 'not-run', reason: notEnabled ?? `the matrix gives ${resource.type} neither create nor update: nothing can be planted`, resources: undefined, queries: [], generated: undefined, terminology: undefined });
       }
     }
   }
@@ -201,10 +201,12 @@ export class TypeFixtures {
         for (const v of VARIANTS) e[`source-${v}`] = this.entryOf(deepReplace(p.reverse.resources[v], map) as Record<string, any>, `${p.param.name}:source:${v}`, p.reverse.source);
       }
       this.paramEntries.set(p.param.name, e);
-      if (!p.generated) continue;
-      const g = {} as Record<Variant, Entry>;
-      for (const v of VARIANTS) g[v] = this.entryOf(p.generated.resources[v], `${p.param.name}#generated:${v}`);
-      this.paramEntries.set(`${p.param.name}#generated`, g);
+      for (const [triple, extra] of [['generated', p.generated], ['terminology', p.terminology]] as const) {
+        if (!extra) continue;
+        const g = {} as Record<Variant, Entry>;
+        for (const v of VARIANTS) g[v] = this.entryOf(extra.resources[v], `${p.param.name}#${triple}:${v}`);
+        this.paramEntries.set(`${p.param.name}#${triple}`, g);
+      }
     }
     // Chunks of whole params, at most CHUNK entries each (one param's entries are never split).
     const chunks: [string, Record<string, Entry>][][] = [];
@@ -282,7 +284,7 @@ export class TypeFixtures {
   }
 
   /** Why a planned param cannot be judged after planting (undefined: it can). */
-  problemFor(plan: ParamPlan, triple?: 'generated'): PlantProblem | undefined {
+  problemFor(plan: ParamPlan, triple?: SubQuery['triple']): PlantProblem | undefined {
     if (this.problem) return this.problem;
     const own = this.paramProblems.get(plan.status === 'sequential' ? '#sequential' : `${plan.param.name}${triple ? `#${triple}` : ''}`);
     return own ? { kind: 'rejected', message: own } : undefined;
@@ -292,7 +294,7 @@ export class TypeFixtures {
    * What was planted for a param: by name (the three variants, then the extras), the stored copy (`planted`, with the
    * server's id) and the resource as sent (references resolved).
    */
-  resolvedFor(plan: ParamPlan, triple?: 'generated'): Resolved & { planted: Record<string, Record<string, any>>; sent: Record<string, Record<string, any>> } {
+  resolvedFor(plan: ParamPlan, triple?: SubQuery['triple']): Resolved & { planted: Record<string, Record<string, any>>; sent: Record<string, Record<string, any>> } {
     const entries: Record<string, Entry> | undefined = plan.status === 'sequential' ? this.sequential : this.paramEntries.get(`${plan.param.name}${triple ? `#${triple}` : ''}`);
     if (!entries) throw new Error(`${plan.type}:${plan.param.name} was not planted`);
     const planted = Object.fromEntries(Object.entries(entries).map(([name, e]) => [name, e.stored!]));

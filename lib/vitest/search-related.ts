@@ -8,7 +8,8 @@ import { relatedIds, relatedKindOf, type ReferencePair, type RelatedKind } from 
 import type { TypeFixtures } from '../search/type-fixtures.ts';
 import { describeExchange } from '../fhir/exchange.ts';
 import { isNotEnabled } from '../fhir/searchset.ts';
-import { CheckFailure } from '../verdicts.ts';
+import { checkQuery } from '../search/judge.ts';
+import { CheckFailure, HarnessError } from '../verdicts.ts';
 import { capabilityTest, type Check } from './capability.ts';
 
 /** Whether a capability id is in the matrix and judged by a check (not `notTested`). */
@@ -49,6 +50,15 @@ export function relatedSearchTests(s: Session, fx: TypeFixtures, pairs: readonly
       await judge.checkMissing(c, fx, plan, tag, 'true');
       await judge.checkMissing(c, fx, plan, tag, 'false');
     });
+    for (const m of ['in', 'not-in'] as const) {
+      test(relatedIds.terminology(type, plan.param, m), plan, `${type}?${plan.param.name}:${m}=<the UZ Core ValueSet it is bound to> returns exactly the planted resources whose code is ${m === 'in' ? '' : 'not '}in it (the harness's own expansion)`, async (c) => {
+        const sub = plan.terminology?.queries.find((q) => q.modifier === m);
+        if (!sub) throw new HarnessError(`${type}.${plan.param.name} was planned without a terminology triple`);
+        const problem = fx.problemFor(plan, 'terminology');
+        if (problem) c.notRun(problem.message);
+        await checkQuery(c, fx, plan, sub, tag);
+      });
+    }
     if (plan.reverse) {
       const src = `${plan.reverse.source}:${plan.reverse.param.name}`;
       test(plan.param.capability, plan, `${type}?_has:${src}:_id=a,b returns exactly the ${type} either refers to`, (c) => judge.checkHasParam(c, fx, plan, tag));

@@ -1,10 +1,10 @@
 // The search capabilities that cross references or test presence — `_include`, `_revinclude`, chaining, `_has`,
-// `:missing` — and the findings on the platform's expressions, derived from the search params and the planter's rules
+// `:missing`, and `:in`/`:not-in` on tokens the IG binds to its ValueSets — and the findings on the platform's expressions, derived from the search params and the planter's rules
 // (lib/search/related.ts), so each id names exactly what the search suite plants and queries. What the harness cannot
 // judge carries `notTested` with the reason, here, once.
 import type { Capability, ResourceCapability, SearchParam } from '../../lib/matrix/types.ts';
 import {
-  hasSourceFor, missingApplies, plannedStatus, referencePairs, referenceTargetTypes, relatedIds, writableOf,
+  boundValueSet, hasSourceFor, missingApplies, plannedStatus, referencePairs, referenceTargetTypes, relatedIds, writableOf,
 } from '../../lib/search/related.ts';
 
 const SEARCH_PAGE = 'FHIR R5 search.html';
@@ -95,6 +95,15 @@ export function searchAcrossCapabilities(resources: readonly ResourceCapability[
   }
   for (const r of resources.filter((x) => writable.has(x.type))) {
     for (const p of r.searchParams) {
+      const vs = p.type === 'token' && status.get(p.capability) === 'planned' ? boundValueSet(r.type, p) : undefined;
+      for (const m of vs ? (['in', 'not-in'] as const) : []) {
+        caps.push({
+          id: relatedIds.terminology(r.type, p, m), tier: 'SHOULD', suite: 'search',
+          title: `${r.type}?${p.name}:${m}=${vs} returns the resources whose code is ${m === 'in' ? '' : 'not '}in the UZ Core ValueSet the IG binds ${p.name}'s element to`,
+          source: `${SEARCH_PAGE} (:${m}); the binding is the IG's, the expansion the harness's own`,
+          requires: ['search:paging', p.capability],
+        });
+      }
       if (!missingApplies(p, status.get(p.capability) ?? 'not-run')) continue;
       caps.push({
         id: relatedIds.missing(r.type, p), tier: 'SHOULD', suite: 'search',

@@ -51,6 +51,8 @@ export interface SearchEngineOptions {
   /** 'Type:name' params to silently ignore (the playground profile's known gaps). */
   unfiltered: ReadonlySet<string>;
   faults: FaultSet;
+  /** The `system|code`s of a ValueSet for :in/:not-in; undefined when the server does not know it. */
+  valueSet?: (url: string) => { system: string; code: string }[] | undefined;
 }
 
 export interface SearchEngine {
@@ -76,7 +78,7 @@ export interface SearchEngine {
 
 const RESULT_PARAMS = new Set(['_include', '_revinclude', '_contained', '_containedType']);
 const MODIFIERS: Record<string, ReadonlySet<string>> = {
-  token: new Set(['not', 'text', 'of-type']),
+  token: new Set(['not', 'text', 'of-type', 'in', 'not-in']),
   string: new Set(['exact', 'contains']),
   uri: new Set(['below', 'above']),
   reference: new Set(['identifier', 'text']),
@@ -194,6 +196,19 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
       const sel = valueSelect(type, `${def.name}#${ofType ? 'of-type' : 'display'}`, ofType ? 'token' : 'string', conds, false);
       return { sql: `r.id IN (${sel.sql})`, args: sel.args };
     }
+    // ":in — the search parameter is a URI … that identifies a value set, and the search parameter tests whether the
+    // coding is in the specified value set"; ":not-in — … is not in" (a resource without any coding in it, as :not).
+    if (modifier === 'in' || modifier === 'not-in') {
+      const conds = values.map((v) => {
+        const url = unescapeValue(v);
+        const codes = opts.valueSet?.(url);
+        if (!codes) throw searchError(400, 'not-found', `ValueSet ${url} is not known to this server (${rawName})`);
+        // A code read without a system (a plain `code` element) is in the ValueSet when one of its members has that code.
+        return { sql: '(code IN (SELECT json_extract(value, \'$.code\') FROM json_each(?) WHERE system IS NULL OR json_extract(value, \'$.system\') = system))', args: [JSON.stringify(codes)] };
+      });
+      const sel = valueSelect(type, def.name, 'token', conds, false);
+      return { sql: `r.id ${modifier === 'in' ? 'IN' : 'NOT IN'} (${sel.sql})`, args: sel.args };
+    }
     const kind = def.kind as ValueKind;
     const sel = valueSelect(type, def.name, kind, values.map((v) => valueCondition(kind, modifier, v, ctx)), false);
     // ":not — ... the search returns all resources that do not have a matching value, including resources that have
@@ -288,6 +303,8 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
       }
       // Fault modifiers-ignored: :text, :identifier and :of-type are silently dropped (left out of `applied`).
       if (opts.faults.has('modifiers-ignored') && (modifier === 'text' || modifier === 'identifier' || modifier === 'of-type')) continue;
+      // Fault in-ignored: :in and :not-in are silently dropped.
+      if (opts.faults.has('in-ignored') && (modifier === 'in' || modifier === 'not-in')) continue;
       if (!modifierAllowed(def, modifier)) {
         unknown(`Search parameter "${rawName}": modifier ":${modifier}" is not supported for ${def.kind} parameter "${name}" of ${type}`);
         continue;
