@@ -1,6 +1,6 @@
 // Self-test: the faults of issue 13 each flip exactly their own capabilities. One run of the real CLI (two types) carries
-// all seven: include-ignored, chain-ignored, missing-inverted, has-ignored, platform-expressions, shaping-ignored and
-// modifiers-ignored act on disjoint kinds of search, so every failing check is attributed to the fault of its kind — at the level of the single check, so the
+// all eight: include-ignored, chain-ignored, missing-inverted, has-ignored, platform-expressions, shaping-ignored,
+// modifiers-ignored and in-ignored act on disjoint kinds of search, so every failing check is attributed to the fault of its kind — at the level of the single check, so the
 // combined run proves as much as one run per fault would. Expected sets come from the run's own search-coverage.json.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,13 +9,13 @@ import { readCoverage } from '../lib/search/coverage.ts';
 import type { CheckRecord } from '../lib/vitest/checks-reporter.ts';
 import { idsWith, runCli } from './support/run-cli.ts';
 
-const FAULTS = ['include-ignored', 'chain-ignored', 'missing-inverted', 'has-ignored', 'platform-expressions', 'shaping-ignored', 'modifiers-ignored'];
+const FAULTS = ['include-ignored', 'chain-ignored', 'missing-inverted', 'has-ignored', 'platform-expressions', 'shaping-ignored', 'modifiers-ignored', 'in-ignored'];
 const SHAPING = ['search:sort', 'search:sort:string', 'search:sort:multiple-keys', 'search:summary-count', 'search:count-zero', 'search:summary-true', 'search:elements'];
 const EXPRESSION_FINDINGS = [
   'Claim:group', 'Claim:patient', 'Claim:subject', 'ClaimResponse:group', 'ClaimResponse:patient', 'ClaimResponse:subject', 'HealthcareService:program',
 ].map((p) => `matrix:expression-valid:${p}`);
 
-test('include-ignored, chain-ignored, missing-inverted, has-ignored, platform-expressions, shaping-ignored and modifiers-ignored each fail exactly their own capabilities', async () => {
+test('include-ignored, chain-ignored, missing-inverted, has-ignored, platform-expressions, shaping-ignored, modifiers-ignored and in-ignored each fail exactly their own capabilities', async () => {
   const r = await runCli(['run', '--profile', 'conformant', '--suite', 'search', ...FAULTS.flatMap((f) => ['--fault', f])], { DHP_SEARCH_TYPES: 'Condition,Encounter' });
   expect(r.results, r.stderr.slice(-2000)).toBeDefined();
   const cov = readCoverage(r.outDir)!;
@@ -29,6 +29,7 @@ test('include-ignored, chain-ignored, missing-inverted, has-ignored, platform-ex
     'platform-expressions': EXPRESSION_FINDINGS,
     'shaping-ignored': SHAPING,
     // The params checked with :text, :identifier or :of-type (sub-checks of the param's own capability).
+    'in-ignored': tested('terminology'),
     'modifiers-ignored': cov.params.filter((p) => p.status === 'tested' && p.checks.some((c) => /^:(text|identifier|of-type)$/.test(c))).map((p) => p.capability),
   };
   for (const [fault, ids] of Object.entries(expected)) expect(ids.length, fault).toBeGreaterThan(fault === 'has-ignored' ? 2 : 5);
@@ -43,6 +44,7 @@ test('include-ignored, chain-ignored, missing-inverted, has-ignored, platform-ex
     [EXPRESSION_FINDINGS, /R5 has no such element/],
     [SHAPING, /^_(sort|summary|count|elements)/],
     [expected['modifiers-ignored']!, /unfiltered/],
+    [expected['in-ignored']!, /unfiltered/],
   ];
   for (const c of checks.filter((x) => x.verdict === 'fail')) {
     const [, re] = reasonOf.find(([ids]) => ids.includes(c.capability!))!;

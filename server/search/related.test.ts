@@ -6,8 +6,10 @@ import { kit } from './testkit.ts';
 
 const res = (r: Record<string, unknown>) => r as unknown as Resource;
 
+const VS = (url: string) => (url === 'urn:vs:x' ? [{ system: 'urn:c', code: 'x' }] : undefined);
+
 function world(fault?: FaultName) {
-  const k = kit({ faults: fault ? [[fault, '']] : [] });
+  const k = kit({ faults: fault ? [[fault, '']] : [], valueSet: VS });
   k.add(
     res({ resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:s', value: 'one', type: { coding: [{ system: 'urn:v2', code: 'MR' }], text: 'Medical record' } }], name: [{ family: 'Alpha' }] }),
     res({ resourceType: 'Patient', id: 'p2', identifier: [{ system: 'urn:s', value: 'two' }], name: [{ family: 'Beta' }] }),
@@ -57,6 +59,14 @@ describe('chaining, reverse chaining and :missing', () => {
     expect(faulty('Patient', 'identifier:of-type=urn:v2|MR|one')).toEqual(['p1', 'p2']);
     expect(faulty('Observation', 'subject:text=alpha')).toEqual(['o1', 'o2', 'o3']);
     expect(faulty('Observation', 'subject=Patient/p1')).toEqual(['o1']);
+  });
+
+  test(':in and :not-in test membership of the ValueSet the terminology service expands; in-ignored drops them; an unknown ValueSet is a 400', () => {
+    const q = world();
+    expect(q('Observation', 'code:in=urn:vs:x')).toEqual(['o1', 'o3']);
+    expect(q('Observation', 'code:not-in=urn:vs:x')).toEqual(['o2']);
+    expect(world('in-ignored')('Observation', 'code:in=urn:vs:x')).toEqual(['o1', 'o2', 'o3']);
+    expect(() => q('Observation', 'code:in=urn:vs:unknown')).toThrow(/not known/);
   });
 
   test('an unknown chain or reverse chain is a 400 under strict handling', () => {
