@@ -44,7 +44,7 @@ export const FAULTS = [
   { name: 'has-ignored', description: '_has (reverse chaining) is silently ignored: results come back unfiltered by it.' },
   { name: 'platform-expressions', description: "The CapabilityStatement documents the platform's own search expressions, including those that name elements R5 does not have (Claim.subject…)." },
   { name: 'modifiers-ignored', description: 'The :text, :identifier and :of-type modifiers are silently ignored: the param is left out and results come back unfiltered by it.' },
-  { name: 'in-ignored', description: 'The :in and :not-in token modifiers are silently ignored: results come back unfiltered by the ValueSet.' },
+  { name: 'in-ignored', description: 'The terminology token modifiers :in, :not-in, :below and :above are silently ignored: results come back unfiltered by them.' },
   { name: 'shaping-ignored', description: '_summary, _elements and _sort are silently ignored, and _count=0 is read as no _count (a full first page).' },
   { name: 'supplements-ignored', description: 'CodeSystem supplements are never applied: no uz/ru designations or displays from them (useSupplement is accepted and ignored).' },
 ] as const satisfies readonly FaultDef[];

@@ -285,3 +285,19 @@ export function valueSetCodes(ctx: ServerContext, url: string): { system: string
   const vs = resource(ctx, s.db, 'ValueSet', canonical(url), 'expand');
   return vs && s.expander.expand(vs, new Set()).map((e) => ({ system: e.system, code: e.code }));
 }
+
+/**
+ * For the search modifiers :below/:above: `code` and every code below it (or above it) in `system`'s hierarchy;
+ * undefined where this server does not hold the code (or the profile has not loaded the system).
+ */
+export function relatedCodes(ctx: ServerContext, system: string, code: string, direction: 'below' | 'above'): string[] | undefined {
+  const { db } = service(ctx);
+  if (!loaded(ctx, 'subsumes', system) || !db.system(system) || !db.concept(system, code)) return undefined;
+  const out = new Set([code]);
+  const todo = [code];
+  while (todo.length) {
+    const c = todo.pop()!;
+    for (const next of direction === 'below' ? db.children(system, c) : db.parents(system, c)) if (!out.has(next)) { out.add(next); todo.push(next); }
+  }
+  return [...out];
+}

@@ -3,7 +3,7 @@
 // harness's own expansion (lib/terminology) — never the server's. Read by the matrix builder (capability ids) and the
 // planter (the values), so both see the same bindings.
 import { igIndex } from '../profiles/ig.ts';
-import { expandValueSet } from '../terminology/index.ts';
+import { catalogue, expandValueSet } from '../terminology/index.ts';
 
 export interface Binding {
   valueSet: string;
@@ -37,4 +37,23 @@ export function bindingAt(type: string, where: string | undefined): Binding | un
     cache.set(key, found);
   }
   return cache.get(key) ?? undefined;
+}
+
+/**
+ * For :below/:above: a code system of a binding's members that the harness holds completely and that has a hierarchy —
+ * a parent with a child, and a third code neither above nor below them.
+ */
+export function hierarchyOf(binding: Binding): { system: string; parent: string; child: string; other: string } | undefined {
+  for (const system of [...new Set(binding.members.map((m) => m.system))]) {
+    const cs = catalogue().completeCodeSystem(system);
+    if (!cs) continue;
+    for (const parent of cs.concepts.keys()) {
+      const child = cs.children(parent)[0];
+      if (!child) continue;
+      const related = new Set([parent, ...cs.descendants(parent), ...cs.ancestors(child)]);
+      const other = [...cs.concepts.keys()].find((c) => !related.has(c) && !cs.ancestors(c).has(parent));
+      if (other) return { system, parent, child, other };
+    }
+  }
+  return undefined;
 }

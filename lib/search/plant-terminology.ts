@@ -1,7 +1,9 @@
-// A triple for the terminology modifiers of a token param the IG binds to a UZ Core ValueSet (bindings.ts): the match
+// Triples for the terminology modifiers of a token param the IG binds to a UZ Core ValueSet (bindings.ts): the match
 // and the second match carry two codes of the ValueSet, the decoy a code of the same system outside it, so
-// `:in=<ValueSet>` and `:not-in=<ValueSet>` tell them apart by the harness's own expansion.
-import { bindingAt } from './bindings.ts';
+// `:in=<ValueSet>` and `:not-in=<ValueSet>` tell them apart by the harness's own expansion; where the codes' system
+// has a hierarchy the harness holds, a child code, its parent and an unrelated code tell `:below=<parent>` and
+// `:above=<child>` apart by the harness's own subsumption.
+import { bindingAt, hierarchyOf } from './bindings.ts';
 import { locate, write } from './plant-write.ts';
 import { minimalResource } from './plant-required.ts';
 import { LEAF_TYPES } from './plant-leaf.ts';
@@ -41,5 +43,18 @@ export function addTerminology(plan: ParamPlan, type: string, br: Branch, ctx: P
     valueSet: vs,
     resources,
     queries: (['in', 'not-in'] as const).map((m) => ({ label: `:${m}=ValueSet`, value: () => vs, modifier: m, triple: 'terminology' as const })),
+  };
+  const h = hierarchyOf(binding);
+  if (!h) return;
+  const tree: Record<Variant, unknown> = { match: coded(leaf, h.system, h.child), second: coded(leaf, h.system, h.parent), decoy: coded(leaf, h.system, h.other) };
+  const hierarchy = {} as Record<Variant, Record<string, any>>;
+  for (const v of VARIANTS) hierarchy[v] = write(minimalResource(type, ctx), chain, tree[v], ctx);
+  plan.hierarchy = {
+    system: h.system,
+    resources: hierarchy,
+    queries: [
+      { label: ':below=system|parent', value: () => `${h.system}|${h.parent}`, modifier: 'below', triple: 'hierarchy' },
+      { label: ':above=system|child', value: () => `${h.system}|${h.child}`, modifier: 'above', triple: 'hierarchy' },
+    ],
   };
 }

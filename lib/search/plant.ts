@@ -27,7 +27,7 @@ export interface SubQuery {
   modifier?: string;
   value(r: Resolved): string;
   /** Which planted triple the query is about: the fixed one (default), the generated one (values.ts) or the terminology one (plant-terminology.ts). */
-  triple?: 'generated' | 'terminology';
+  triple?: 'generated' | 'terminology' | 'hierarchy';
 }
 
 export interface ParamPlan {
@@ -51,6 +51,8 @@ export interface ParamPlan {
   reverse?: { source: string; param: SearchParam; resources: Record<Variant, Record<string, any>>; placeholders: Record<Variant, string> };
   /** For a token bound to a UZ Core ValueSet: a triple of its own for `:in`/`:not-in`, and those queries (plant-terminology.ts). */
   terminology?: { valueSet: string; resources: Record<Variant, Record<string, any>>; queries: SubQuery[] };
+  /** Where the bound codes' system has a hierarchy: a triple (child, parent, unrelated) for `:below`/`:above`. */
+  hierarchy?: { system: string; resources: Record<Variant, Record<string, any>>; queries: SubQuery[] };
   /** A second triple from the oracle's fast-check generators (values.ts), with the seed that reproduces it. */
   generated?: { seed: number; resources: Record<Variant, Record<string, any>> };
 }

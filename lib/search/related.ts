@@ -114,12 +114,21 @@ export const relatedIds = {
   chain: (pair: ReferencePair) => `search:${pair.source}:${pair.param.name}:chain:${pair.target}.${pair.chain.name}`,
   has: (pair: Pick<ReferencePair, 'source' | 'param' | 'target'>) => `search:${pair.target}:_has:${pair.source}:${pair.param.name}`,
   missing: (type: string, param: Pick<SearchParam, 'name'>) => `search:${type}:${param.name}:missing`,
-  terminology: (type: string, param: Pick<SearchParam, 'name'>, modifier: 'in' | 'not-in') => `search:${type}:${param.name}:${modifier}`,
+  terminology: (type: string, param: Pick<SearchParam, 'name'>, modifier: TerminologyModifier) => `search:${type}:${param.name}:${modifier}`,
 };
 
-/** The UZ Core ValueSet `:in`/`:not-in` are judged against for a param, when its planted element is bound to one (plant-terminology.ts). */
-export function boundValueSet(type: string, param: SearchParam): string | undefined {
-  return planParam(type, param, recordingContext([])).terminology?.valueSet;
+export type TerminologyModifier = 'in' | 'not-in' | 'below' | 'above';
+
+/**
+ * The terminology modifiers judged on a param (plant-terminology.ts): `:in`/`:not-in` where its planted element is
+ * bound to a UZ Core ValueSet, `:below`/`:above` too where the bound codes' system has a hierarchy; with the ValueSet.
+ */
+export function terminologyModifiers(type: string, param: SearchParam): { valueSet?: string; modifiers: TerminologyModifier[] } {
+  const plan = planParam(type, param, recordingContext([]));
+  return {
+    valueSet: plan.terminology?.valueSet,
+    modifiers: [...(plan.terminology ? ['in', 'not-in'] as const : []), ...(plan.hierarchy ? ['below', 'above'] as const : [])],
+  };
 }
 
 export type RelatedKind = 'include' | 'revinclude' | 'chain' | '_has' | 'missing' | 'terminology';
@@ -132,7 +141,7 @@ export function relatedKindOf(id: string): RelatedKind | undefined {
   if (id.includes(':chain:')) return 'chain';
   if (/^search:[A-Za-z]+:_has:/.test(id)) return '_has';
   if (id.endsWith(':missing')) return 'missing';
-  if (/^search:[A-Za-z]+:[^:]+:(in|not-in)$/.test(id)) return 'terminology';
+  if (/^search:[A-Za-z]+:[^:]+:(in|not-in|below|above)$/.test(id)) return 'terminology';
   return undefined;
 }
 

@@ -81,6 +81,14 @@ describe('modifiers', () => {
     expect(() => at('http://example.org/ValueSet/unknown', allergy, 'in')).toThrow(UnsupportedSearchError);
   });
 
+  test(':below and :above judge by the harness\'s own reading of the code system\'s hierarchy', () => {
+    const S = 'http://hl7.org/fhir/request-intent';
+    const code = (c: string) => ({ system: S, code: c });
+    expect([at(`${S}|order`, code('original-order'), 'below'), at(`${S}|order`, code('order'), 'below'), at(`${S}|order`, code('plan'), 'below'), at(`${S}|order`, 'reflex-order', 'below')]).toEqual([true, true, false, true]);
+    expect([at(`${S}|original-order`, code('order'), 'above'), at(`${S}|original-order`, code('original-order'), 'above'), at(`${S}|original-order`, code('plan'), 'above')]).toEqual([true, true, false]);
+    expect(() => at('http://example.org/cs|x', code('x'), 'below')).toThrow(UnsupportedSearchError);
+  });
+
   test.for(['above', 'below', 'exact'])(':%s is not judged', (m) =>
     expect(() => at('x', 'x', m)).toThrow(UnsupportedSearchError));
 });

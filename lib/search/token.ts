@@ -16,7 +16,7 @@ import { matchesMissing } from './missing.ts';
 import { UnsupportedSearchError } from './query.ts';
 import type { MatchOptions, ParsedValue } from './query.ts';
 import { startsWithFolded } from './string.ts';
-import { expandValueSet } from '../terminology/index.ts';
+import { expandValueSet, subsumes } from '../terminology/index.ts';
 
 interface Pair {
   /** undefined: the element has no place for a system (primitives); null: the element could have one but has none. */
@@ -116,9 +116,20 @@ export function matches(targetNodes: unknown[], query: ParsedValue, modifier?: s
       const inSet = targetNodes.flatMap(pairsOf).some((p) => p.system !== null && members.has(`${p.system ?? '*'}|${p.code}`));
       return modifier === 'in' ? inSet : !inSet;
     }
-    // above/below need a CodeSystem hierarchy, text-advanced is beyond a literal oracle.
-    case 'above':
+    // ":below — tests whether the value in a resource is subsumed by the specified value (is-a, or hierarchical
+    // relationships)"; ":above — … subsumes the specified value". Judged by the harness's own reading of the CodeSystem.
     case 'below':
+    case 'above': {
+      if (query.parts.length !== 2 || !query.parts[0] || !query.parts[1]) throw new UnsupportedSearchError(`:${modifier} is judged on system|code only, got ${JSON.stringify(query.raw)}`);
+      const [system, code] = query.parts as [string, string];
+      if (subsumes(system, code, code) === undefined) throw new UnsupportedSearchError(`:${modifier} ${system}|${code}: a code the harness does not hold in a complete CodeSystem`);
+      return targetNodes.flatMap(pairsOf).some((p) => {
+        if (p.system === null || (p.system !== undefined && p.system !== system)) return false;
+        const rel = modifier === 'below' ? subsumes(system, code, p.code) : subsumes(system, p.code, code);
+        return rel === 'equivalent' || rel === 'subsumes';
+      });
+    }
+    // text-advanced is beyond a literal oracle.
     case 'code-text':
     case 'text-advanced':
       throw new UnsupportedSearchError(`token :${modifier} is not judged by the oracle`);

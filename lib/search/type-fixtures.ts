@@ -80,7 +80,7 @@ export class TypeFixtures {
     });
     if (!writable.has(resource.type)) {
       for (const p of this.plans) {
-        if (p.status !== 'not-run') Object.assign(p, { status: 'not-run', reason: notEnabled ?? `the matrix gives ${resource.type} neither create nor update: nothing can be planted`, resources: undefined, queries: [], generated: undefined, terminology: undefined });
+        if (p.status !== 'not-run') Object.assign(p, { status: 'not-run', reason: notEnabled ?? `the matrix gives ${resource.type} neither create nor update: nothing can be planted`, resources: undefined, queries: [], generated: undefined, terminology: undefined, hierarchy: undefined });
       }
     }
   }
@@ -201,7 +201,7 @@ export class TypeFixtures {
         for (const v of VARIANTS) e[`source-${v}`] = this.entryOf(deepReplace(p.reverse.resources[v], map) as Record<string, any>, `${p.param.name}:source:${v}`, p.reverse.source);
       }
       this.paramEntries.set(p.param.name, e);
-      for (const [triple, extra] of [['generated', p.generated], ['terminology', p.terminology]] as const) {
+      for (const [triple, extra] of [['generated', p.generated], ['terminology', p.terminology], ['hierarchy', p.hierarchy]] as const) {
         if (!extra) continue;
         const g = {} as Record<Variant, Entry>;
         for (const v of VARIANTS) g[v] = this.entryOf(extra.resources[v], `${p.param.name}#${triple}:${v}`);

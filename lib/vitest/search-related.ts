@@ -50,11 +50,14 @@ export function relatedSearchTests(s: Session, fx: TypeFixtures, pairs: readonly
       await judge.checkMissing(c, fx, plan, tag, 'true');
       await judge.checkMissing(c, fx, plan, tag, 'false');
     });
-    for (const m of ['in', 'not-in'] as const) {
-      test(relatedIds.terminology(type, plan.param, m), plan, `${type}?${plan.param.name}:${m}=<the UZ Core ValueSet it is bound to> returns exactly the planted resources whose code is ${m === 'in' ? '' : 'not '}in it (the harness's own expansion)`, async (c) => {
-        const sub = plan.terminology?.queries.find((q) => q.modifier === m);
-        if (!sub) throw new HarnessError(`${type}.${plan.param.name} was planned without a terminology triple`);
-        const problem = fx.problemFor(plan, 'terminology');
+    for (const m of ['in', 'not-in', 'below', 'above'] as const) {
+      const triple = m === 'in' || m === 'not-in' ? 'terminology' : 'hierarchy';
+      const what = triple === 'terminology' ? `=<the UZ Core ValueSet it is bound to> returns exactly the planted resources whose code is ${m === 'in' ? '' : 'not '}in it (the harness's own expansion)`
+        : `=system|code returns exactly the planted resources whose code ${m === 'below' ? 'it subsumes' : 'subsumes it'} (the harness's own reading of the hierarchy)`;
+      test(relatedIds.terminology(type, plan.param, m), plan, `${type}?${plan.param.name}:${m}${what}`, async (c) => {
+        const sub = plan[triple]?.queries.find((q) => q.modifier === m);
+        if (!sub) throw new HarnessError(`${type}.${plan.param.name} was planned without a ${triple} triple`);
+        const problem = fx.problemFor(plan, triple);
         if (problem) c.notRun(problem.message);
         await checkQuery(c, fx, plan, sub, tag);
       });

@@ -4,7 +4,7 @@
 // judge carries `notTested` with the reason, here, once.
 import type { Capability, ResourceCapability, SearchParam } from '../../lib/matrix/types.ts';
 import {
-  boundValueSet, hasSourceFor, missingApplies, plannedStatus, referencePairs, referenceTargetTypes, relatedIds, writableOf,
+  hasSourceFor, missingApplies, plannedStatus, referencePairs, referenceTargetTypes, relatedIds, terminologyModifiers, writableOf,
 } from '../../lib/search/related.ts';
 
 const SEARCH_PAGE = 'FHIR R5 search.html';
@@ -95,12 +95,15 @@ export function searchAcrossCapabilities(resources: readonly ResourceCapability[
   }
   for (const r of resources.filter((x) => writable.has(x.type))) {
     for (const p of r.searchParams) {
-      const vs = p.type === 'token' && status.get(p.capability) === 'planned' ? boundValueSet(r.type, p) : undefined;
-      for (const m of vs ? (['in', 'not-in'] as const) : []) {
+      const t = p.type === 'token' && status.get(p.capability) === 'planned' ? terminologyModifiers(r.type, p) : { modifiers: [] };
+      for (const m of t.modifiers) {
+        const hierarchical = m === 'below' || m === 'above';
         caps.push({
           id: relatedIds.terminology(r.type, p, m), tier: 'SHOULD', suite: 'search',
-          title: `${r.type}?${p.name}:${m}=${vs} returns the resources whose code is ${m === 'in' ? '' : 'not '}in the UZ Core ValueSet the IG binds ${p.name}'s element to`,
-          source: `${SEARCH_PAGE} (:${m}); the binding is the IG's, the expansion the harness's own`,
+          title: hierarchical
+            ? `${r.type}?${p.name}:${m}=system|code returns the resources whose code is ${m === 'below' ? 'subsumed by' : 'subsumes'} it (the code system's hierarchy)`
+            : `${r.type}?${p.name}:${m}=${t.valueSet} returns the resources whose code is ${m === 'in' ? '' : 'not '}in the UZ Core ValueSet the IG binds ${p.name}'s element to`,
+          source: `${SEARCH_PAGE} (:${m}); the binding is the IG's, the ${hierarchical ? 'subsumption' : 'expansion'} the harness's own`,
           requires: ['search:paging', p.capability],
         });
       }

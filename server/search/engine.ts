@@ -53,6 +53,8 @@ export interface SearchEngineOptions {
   faults: FaultSet;
   /** The `system|code`s of a ValueSet for :in/:not-in; undefined when the server does not know it. */
   valueSet?: (url: string) => { system: string; code: string }[] | undefined;
+  /** `code` and every code below (or above) it in `system`; undefined when the server does not hold it. */
+  hierarchy?: (system: string, code: string, direction: 'below' | 'above') => string[] | undefined;
 }
 
 export interface SearchEngine {
@@ -78,7 +80,7 @@ export interface SearchEngine {
 
 const RESULT_PARAMS = new Set(['_include', '_revinclude', '_contained', '_containedType']);
 const MODIFIERS: Record<string, ReadonlySet<string>> = {
-  token: new Set(['not', 'text', 'of-type', 'in', 'not-in']),
+  token: new Set(['not', 'text', 'of-type', 'in', 'not-in', 'below', 'above']),
   string: new Set(['exact', 'contains']),
   uri: new Set(['below', 'above']),
   reference: new Set(['identifier', 'text']),
@@ -209,6 +211,19 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
       const sel = valueSelect(type, def.name, 'token', conds, false);
       return { sql: `r.id ${modifier === 'in' ? 'IN' : 'NOT IN'} (${sel.sql})`, args: sel.args };
     }
+    // ":below — the value in a resource is subsumed by the specified value (is-a, or hierarchical relationships)";
+    // ":above — the value in a resource subsumes the specified value".
+    if (def.kind === 'token' && (modifier === 'below' || modifier === 'above')) {
+      const conds = values.map((v) => {
+        const [system, code, ...rest] = splitEscaped(v, '|').map(unescapeValue);
+        if (!system || !code || rest.length) throw badValue(rawName, v, 'expected system|code');
+        const codes = opts.hierarchy?.(system, code, modifier);
+        if (!codes) throw searchError(400, 'not-found', `${system}|${code} is not a code this server holds in a hierarchy (${rawName})`);
+        return { sql: '((system = ? OR system IS NULL) AND code IN (SELECT value FROM json_each(?)))', args: [system, JSON.stringify(codes)] };
+      });
+      const sel = valueSelect(type, def.name, 'token', conds, false);
+      return { sql: `r.id IN (${sel.sql})`, args: sel.args };
+    }
     const kind = def.kind as ValueKind;
     const sel = valueSelect(type, def.name, kind, values.map((v) => valueCondition(kind, modifier, v, ctx)), false);
     // ":not — ... the search returns all resources that do not have a matching value, including resources that have
@@ -303,8 +318,8 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
       }
       // Fault modifiers-ignored: :text, :identifier and :of-type are silently dropped (left out of `applied`).
       if (opts.faults.has('modifiers-ignored') && (modifier === 'text' || modifier === 'identifier' || modifier === 'of-type')) continue;
-      // Fault in-ignored: :in and :not-in are silently dropped.
-      if (opts.faults.has('in-ignored') && (modifier === 'in' || modifier === 'not-in')) continue;
+      // Fault in-ignored: :in, :not-in, :below and :above (on tokens) are silently dropped.
+      if (opts.faults.has('in-ignored') && def?.kind === 'token' && (modifier === 'in' || modifier === 'not-in' || modifier === 'below' || modifier === 'above')) continue;
       if (!modifierAllowed(def, modifier)) {
         unknown(`Search parameter "${rawName}": modifier ":${modifier}" is not supported for ${def.kind} parameter "${name}" of ${type}`);
         continue;

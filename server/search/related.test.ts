@@ -9,7 +9,10 @@ const res = (r: Record<string, unknown>) => r as unknown as Resource;
 const VS = (url: string) => (url === 'urn:vs:x' ? [{ system: 'urn:c', code: 'x' }] : undefined);
 
 function world(fault?: FaultName) {
-  const k = kit({ faults: fault ? [[fault, '']] : [], valueSet: VS });
+  // urn:c: y is below x.
+  const hierarchy = (system: string, code: string, direction: 'below' | 'above') =>
+    system !== 'urn:c' ? undefined : direction === 'below' ? (code === 'x' ? ['x', 'y'] : [code]) : code === 'y' ? ['y', 'x'] : [code];
+  const k = kit({ faults: fault ? [[fault, '']] : [], valueSet: VS, hierarchy });
   k.add(
     res({ resourceType: 'Patient', id: 'p1', identifier: [{ system: 'urn:s', value: 'one', type: { coding: [{ system: 'urn:v2', code: 'MR' }], text: 'Medical record' } }], name: [{ family: 'Alpha' }] }),
     res({ resourceType: 'Patient', id: 'p2', identifier: [{ system: 'urn:s', value: 'two' }], name: [{ family: 'Beta' }] }),
@@ -61,12 +64,17 @@ describe('chaining, reverse chaining and :missing', () => {
     expect(faulty('Observation', 'subject=Patient/p1')).toEqual(['o1']);
   });
 
-  test(':in and :not-in test membership of the ValueSet the terminology service expands; in-ignored drops them; an unknown ValueSet is a 400', () => {
+  test(':in, :not-in, :below and :above ask the terminology service; in-ignored drops them; an unknown ValueSet is a 400', () => {
     const q = world();
     expect(q('Observation', 'code:in=urn:vs:x')).toEqual(['o1', 'o3']);
     expect(q('Observation', 'code:not-in=urn:vs:x')).toEqual(['o2']);
     expect(world('in-ignored')('Observation', 'code:in=urn:vs:x')).toEqual(['o1', 'o2', 'o3']);
     expect(() => q('Observation', 'code:in=urn:vs:unknown')).toThrow(/not known/);
+    expect(q('Observation', 'code:below=urn:c|x')).toEqual(['o1', 'o2', 'o3']);
+    expect(q('Observation', 'code:below=urn:c|y')).toEqual(['o2']);
+    expect(q('Observation', 'code:above=urn:c|y')).toEqual(['o1', 'o2', 'o3']);
+    expect(q('Observation', 'code:above=urn:c|x')).toEqual(['o1', 'o3']);
+    expect(world('in-ignored')('Observation', 'code:below=urn:c|y')).toEqual(['o1', 'o2', 'o3']);
   });
 
   test('an unknown chain or reverse chain is a 400 under strict handling', () => {

@@ -82,10 +82,10 @@ export interface Kit {
 
 let stamp = Date.parse('2024-01-01T00:00:00Z');
 
-export function kit(opts: { matrix?: Matrix; unfiltered?: string[]; faults?: [FaultName, string][]; valueSet?: SearchEngineOptions['valueSet'] } = {}): Kit {
+export function kit(opts: { matrix?: Matrix; unfiltered?: string[]; faults?: [FaultName, string][] } & Pick<SearchEngineOptions, 'valueSet' | 'hierarchy'> = {}): Kit {
   const db = new Database(':memory:');
   const faults: FaultSet = new Map(opts.faults ?? []);
-  const engine = createSearchEngine(db, opts.matrix ?? TEST_MATRIX, { unfiltered: new Set(opts.unfiltered ?? []), faults, valueSet: opts.valueSet });
+  const engine = createSearchEngine(db, opts.matrix ?? TEST_MATRIX, { unfiltered: new Set(opts.unfiltered ?? []), faults, valueSet: opts.valueSet, hierarchy: opts.hierarchy });
   return {
     engine,
     db,
