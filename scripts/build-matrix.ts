@@ -12,6 +12,8 @@ import type {
 import { readEnv } from '../lib/config/env.ts';
 import { compareMatrixWithServer, DriftCheckError } from '../lib/matrix/drift.ts';
 import { readSpecJson } from '../lib/spec/files.ts';
+import { nonR5Elements } from '../lib/search/r5-elements.ts';
+import { searchAcrossCapabilities } from './matrix/search-related.ts';
 import { interactionCapabilities } from './matrix/interactions.ts';
 import { igProvenance, profileCapabilities, profileIdsOf } from './matrix/profiles.ts';
 import { type Family, terminologyCapabilities } from './matrix/terminology.ts';
@@ -37,6 +39,10 @@ interface R5SearchParameter {
 }
 interface FactsParam { name: string; type: string; expression: string | null; expressionSource?: string; notDeclaredByServer?: boolean }
 
+const ptypeOf = (t: string) => t as SearchParamType;
+let derivedExpressions: Record<string, { expression: string; note: string }> | undefined;
+/** scripts/matrix/derived-expressions.json: expressions for params no source gives one, where the R5 element is unambiguous. */
+const DERIVED = () => (derivedExpressions ??= readInput<{ expressions: Record<string, { expression: string; note: string }> }>('derived-expressions.json').expressions);
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 const csResources = (path: string): CsResource[] =>
   (readSpecJson<{ rest: { resource: CsResource[] }[] }>(path).rest[0]?.resource ?? []);
@@ -53,11 +59,11 @@ function readInput<T>(name: string): T {
 }
 
 interface AvailabilityRow { id: string; params?: { resource: string; param: string }[]; resources?: string[] }
-interface RowRule { row: string; each: 'resource' | 'profile' | 'param' | 'value' | 'row'; values?: string[]; capability: string; kind?: ExpectedGap['kind']; reason?: string; note?: string }
+interface RowRule { row: string; each: 'resource' | 'profile' | 'param' | 'value' | 'row' | 'capability'; values?: string[]; match?: string; capability: string; kind?: ExpectedGap['kind']; reason?: string; note?: string }
 type TargetInput = Omit<TargetConfig, 'gaps' | 'confirmed'> & { gaps?: ExpectedGap[]; gapRules?: RowRule[]; confirmedRules?: RowRule[] };
 
-/** Expands a rule over its availability row: one binding of {resource}, {param}, {value} per item. */
-function expandRule(rule: RowRule, rows: AvailabilityRow[]): Record<string, string>[] {
+/** Expands a rule over its availability row: one binding of {resource}, {param}, {value}, {capability} per item. */
+function expandRule(rule: RowRule, rows: AvailabilityRow[], ids: readonly string[]): Record<string, string>[] {
   const row = rows.find((r) => r.id === rule.row);
   if (!row) throw new Error(`scripts/matrix/targets.json: availability row ${rule.row} is not in the spec`);
   switch (rule.each) {
@@ -66,6 +72,8 @@ function expandRule(rule: RowRule, rows: AvailabilityRow[]): Record<string, stri
     case 'param': return (row.params ?? []).map((p) => ({ resource: p.resource, param: p.param }));
     case 'value': return (rule.values ?? []).map((value) => ({ value }));
     case 'row': return [{}];
+    // Every capability of the matrix whose id matches: rules over what the matrix derives (e.g. searches naming UZ Core ValueSets).
+    case 'capability': return ids.filter((id) => new RegExp(rule.match ?? '^$').test(id)).map((capability) => ({ capability }));
   }
 }
 
@@ -192,14 +200,25 @@ function build(): Matrix {
         expression = expressionFor(type, base)?.replace(/^Resource\./, 'Resource.') ?? null;
         if (expression) source = 'r5';
       }
-      if (!expression && fact?.expression) { expression = fact.expression; source = 'ig'; }
-      if (!expression && name === 'qualification-code') { expression = `${type}.qualification.code`; source = 'ig'; }
+      // An expression of the platform that names elements R5 lacks is a finding on its CapabilityStatement
+      // (matrix:expression-valid:…); the R5 base expression is judged instead, where R5 defines the parameter.
+      const invalid = expression && source === 'server' && ptypeOf(d.type) !== 'composite' ? nonR5Elements(expression, type) : [];
+      let platformExpression: string | undefined;
+      if (invalid.length) {
+        platformExpression = expression!;
+        expression = base ? expressionFor(type, base) : null;
+        source = expression ? 'r5' : 'none';
+      }
+      if (!expression && fact?.expression && !platformExpression) { expression = fact.expression; source = 'ig'; }
+      const derived = !expression && !platformExpression ? DERIVED()[`${type}:${name}`] : undefined;
+      if (derived) { expression = derived.expression; source = 'derived'; }
       const ptype = (d.type === 'special' && name !== '_has' ? d.type : d.type) as SearchParamType;
       const param: SearchParam = {
         name, type: ptype, expression, expressionSource: source,
         declaredByServer: d.server, declaredByIg: d.ig,
         tier: tierOf(d.server, d.ig), capability: `search:${type}:${name}`,
       };
+      if (platformExpression) param.platformExpression = platformExpression;
       if (base?.target?.length && ptype === 'reference') param.targets = [...base.target].sort();
       if (['date', 'number', 'quantity'].includes(ptype)) param.comparators = base?.comparator?.length ? ORDERED_PREFIXES.filter((c) => base.comparator!.includes(c)) : ORDERED_PREFIXES;
       if (base?.modifier?.length) param.modifiers = [...base.modifier].sort();
@@ -216,7 +235,8 @@ function build(): Matrix {
           param.expression = null; param.expressionSource = 'none';
         }
       }
-      if (name === 'qualification-code') param.note = 'not an R5 base parameter; the IG declares it, expression taken from the element Practitioner.qualification.code';
+      if (platformExpression) param.note = `the platform's expression "${platformExpression}" names ${invalid.join(', ')}, which R5 does not have; ${expression ? `the R5 base expression is judged instead` : 'R5 defines no such parameter for ' + type}`;
+      else if (derived) param.note = derived.note;
       else if (d.note) param.note = d.note;
       else if (/contains\('\/[A-Z]/.test(expression ?? '')) param.note = "the platform's expression tests reference.contains('/Type'): a relative reference (Type/id) never satisfies it, only an absolute one";
       else if (!d.server && d.ig && !expression) param.note = 'declared by the IG CapabilityStatement with no expression in any source';
@@ -235,7 +255,8 @@ function build(): Matrix {
     };
   });
 
-  const targets = buildTargets(facts.availability, facts.availabilityAsOf.slice(0, 10));
+  const searchAcross = searchAcrossCapabilities(resources);
+  const targets = buildTargets(facts.availability, facts.availabilityAsOf.slice(0, 10), searchAcross.capabilities.map((c) => c.id));
   const terminology = terminologyCapabilities(readInput<{ families: Family[] }>('terminology.json').families);
   return {
     $schema: './capabilities.schema.json',
@@ -261,7 +282,8 @@ function build(): Matrix {
       source: p.declaredByServer ? 'platform CapabilityStatement' : p.declaredByIg ? 'IG CapabilityStatement' : (p.note ?? 'R5 base'),
       // Judging recall needs every page: a searchset that cannot be paged blocks what only the missing pages could show.
       requires: ['search:paging'],
-    }))), ...interactionCapabilities(resources), ...profileCapabilities(resources, targets)],
+      ...(searchAcross.notJudged.has(p.capability) ? { notTested: searchAcross.notJudged.get(p.capability)! } : {}),
+    }))), ...searchAcross.capabilities, ...interactionCapabilities(resources), ...profileCapabilities(resources, targets)],
     resources,
     targets,
   };
@@ -275,18 +297,18 @@ const TIER_RULES = [
 ];
 
 /** targets.json with each target's gap and confirmed rules expanded over the availability table. */
-function buildTargets(rows: AvailabilityRow[], since: string): Record<string, TargetConfig> {
+function buildTargets(rows: AvailabilityRow[], since: string, ids: readonly string[]): Record<string, TargetConfig> {
   const { page, targets } = readInput<{ page: string; targets: Record<string, TargetInput> }>('targets.json');
   return Object.fromEntries(Object.entries(targets).map(([name, { gapRules, confirmedRules, ...t }]) => {
     const out: TargetConfig = { ...t };
     if (gapRules) {
-      out.gaps = gapRules.flatMap((r) => expandRule(r, rows).map((v): ExpectedGap => {
+      out.gaps = gapRules.flatMap((r) => expandRule(r, rows, ids).map((v): ExpectedGap => {
         const vars = { ...v, page };
         return { capability: fill(r.capability, vars), kind: r.kind!, reason: fill(r.reason!, vars), ticket: r.row, since };
       }));
     }
     if (confirmedRules) {
-      out.confirmed = confirmedRules.flatMap((r) => expandRule(r, rows).map((v) => {
+      out.confirmed = confirmedRules.flatMap((r) => expandRule(r, rows, ids).map((v) => {
         const vars = { ...v, page };
         return { capability: fill(r.capability, vars), note: fill(r.note!, vars), ticket: r.row, since };
       }));

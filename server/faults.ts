@@ -38,6 +38,14 @@ export const FAULTS = [
   { name: 'undeclared-delete-accepted', description: 'DELETE is carried out on types whose CapabilityStatement entry does not declare delete (CodeSystem, ValueSet, …).' },
   { name: 'validate-code-always-true', description: '$validate-code (CodeSystem and ValueSet) answers result=true for any code of a system or ValueSet it knows.' },
   { name: 'expand-ignores-filter', description: 'ValueSet/$expand ignores the filter parameter (every code comes back).' },
+  { name: 'include-ignored', description: '_include and _revinclude (and their :iterate forms) are silently ignored: only the matches come back.' },
+  { name: 'chain-ignored', description: 'Chained parameters (subject:Patient.identifier=…, subject.identifier=…) are silently ignored: results come back unfiltered by them.' },
+  { name: 'missing-inverted', description: ':missing=true returns the resources that have a value for the parameter, :missing=false those without one.' },
+  { name: 'has-ignored', description: '_has (reverse chaining) is silently ignored: results come back unfiltered by it.' },
+  { name: 'platform-expressions', description: "The CapabilityStatement documents the platform's own search expressions, including those that name elements R5 does not have (Claim.subject…)." },
+  { name: 'modifiers-ignored', description: 'The :text, :identifier and :of-type modifiers are silently ignored: the param is left out and results come back unfiltered by it.' },
+  { name: 'in-ignored', description: 'The terminology token modifiers :in, :not-in, :below and :above are silently ignored: results come back unfiltered by them.' },
+  { name: 'shaping-ignored', description: '_summary, _elements and _sort are silently ignored, and _count=0 is read as no _count (a full first page).' },
   { name: 'supplements-ignored', description: 'CodeSystem supplements are never applied: no uz/ru designations or displays from them (useSupplement is accepted and ignored).' },
 ] as const satisfies readonly FaultDef[];
 

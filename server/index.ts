@@ -10,6 +10,7 @@ import type { ServerContext } from './context.ts';
 import { type AuthGate, CALLBACK_PATH, FHIR_BASE_PATH, OAUTH_BASE_PATH, requestListener } from './edge.ts';
 import type { FaultSet } from './faults.ts';
 import { createSearchEngine } from './search/engine.ts';
+import { relatedCodes, valueSetCodes } from './terminology.ts';
 import { Store, openDatabase } from './store.ts';
 
 export interface ServerOptions {
@@ -75,7 +76,12 @@ export async function startServer(opts: InternalServerOptions = {}): Promise<Run
   const log = opts.quiet ? () => {} : (msg: string) => console.error(`[dhp-server] ${msg}`);
 
   const db = openDatabase(opts.dbPath ?? ':memory:');
-  const engine = createSearchEngine(db, matrix, { unfiltered: caps.unfiltered, faults });
+  // :in/:not-in expand ValueSets with the server's own terminology service (the context exists by the first search).
+  const engine = createSearchEngine(db, matrix, {
+    unfiltered: caps.unfiltered, faults,
+    valueSet: (url) => valueSetCodes(ctx, url),
+    hierarchy: (system, code, direction) => relatedCodes(ctx, system, code, direction),
+  });
   const store = new Store(db, (type, id, resource) => engine.index(type, id, resource));
   const ctx: ServerContext = { store, caps, faults, engine, baseUrl: '', tokenUrl: '' };
 

@@ -1,9 +1,12 @@
 // GET /metadata: a CapabilityStatement derived from the matrix as this instance's profile exposes it.
 import type { Bundle, CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r5.js';
+import type { SearchParam } from '../lib/matrix/types.ts';
 import type { ServerContext } from './context.ts';
 import { r5Definition } from './r5-definitions.ts';
 
 type TypeInteraction = NonNullable<CapabilityStatementRestResource['interaction']>[number]['code'];
+
+const documented = (p: SearchParam, ctx: ServerContext) => (ctx.faults.has('platform-expressions') ? p.platformExpression ?? p.expression : p.expression);
 
 /**
  * The conformant profile advertises every parameter the matrix knows; the playground profile only those the
@@ -25,7 +28,8 @@ export function capabilityStatement(ctx: ServerContext): CapabilityStatement {
         name: p.name,
         ...(r5Definition(r.type, p.name) ? { definition: r5Definition(r.type, p.name) } : {}),
         type: p.type,
-        ...(p.expression ? { documentation: `expression: ${p.expression}\nsubtype: ${p.type}` } : {}),
+        // Fault platform-expressions: the platform's own expressions, also those naming elements R5 lacks.
+        ...(documented(p, ctx) ? { documentation: `expression: ${documented(p, ctx)}\nsubtype: ${p.type}` } : {}),
       })),
     ...(r.operations.length ? { operation: r.operations.map((o) => ({ name: o.name, definition: o.definition })) } : {}),
   }));

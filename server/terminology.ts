@@ -275,3 +275,29 @@ export function terminologyOperation(ctx: ServerContext, type: string, name: str
   const out = handler(ctx, service(ctx), inputs);
   return 'status' in out ? out : { status: 200, body: out };
 }
+
+/**
+ * The codes of a ValueSet for the search modifiers :in and :not-in (`system|code`), from the same expansion $expand
+ * gives; undefined where this server does not know the ValueSet (or the profile has not loaded it).
+ */
+export function valueSetCodes(ctx: ServerContext, url: string): { system: string; code: string }[] | undefined {
+  const s = service(ctx);
+  const vs = resource(ctx, s.db, 'ValueSet', canonical(url), 'expand');
+  return vs && s.expander.expand(vs, new Set()).map((e) => ({ system: e.system, code: e.code }));
+}
+
+/**
+ * For the search modifiers :below/:above: `code` and every code below it (or above it) in `system`'s hierarchy;
+ * undefined where this server does not hold the code (or the profile has not loaded the system).
+ */
+export function relatedCodes(ctx: ServerContext, system: string, code: string, direction: 'below' | 'above'): string[] | undefined {
+  const { db } = service(ctx);
+  if (!loaded(ctx, 'subsumes', system) || !db.system(system) || !db.concept(system, code)) return undefined;
+  const out = new Set([code]);
+  const todo = [code];
+  while (todo.length) {
+    const c = todo.pop()!;
+    for (const next of direction === 'below' ? db.children(system, c) : db.parents(system, c)) if (!out.has(next)) { out.add(next); todo.push(next); }
+  }
+  return [...out];
+}

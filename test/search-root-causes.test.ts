@@ -51,7 +51,8 @@ test('string-mid-word fails the string params on the prefix queries (mid-word de
   const strings = withExtra(r.outDir, 'mid-word', 'string');
   expect(strings.length).toBeGreaterThan(3);
   expect(idsWith(r.results, 'fail', 'error')).toEqual(['search:paging', ...strings].sort());
-  expect(idsWith(r.results, 'expected-gap')).toEqual(['search:Observation:date']);
+  // (Besides the searches that go through an endpoint the playground has not enabled: that endpoint's gap.)
+  expect(idsWith(r.results, 'expected-gap').filter((id) => !/\b(AuditEvent|Consent|Provenance|DocumentReference)\b/.test(id))).toEqual(['search:Observation:date']);
   expect(r.results!.capabilities.find((c) => c.id === 'search:Observation:date')?.reason).toMatch(/unfiltered.*returned 100 of total \d+; no next link \(search:paging\)/);
   const checks = checksOf(r.outDir);
   for (const c of checks.filter((x) => x.verdict === 'fail' && strings.includes(x.capability!))) {
@@ -62,5 +63,6 @@ test('string-mid-word fails the string params on the prefix queries (mid-word de
   const blocked = checks.filter((c) => c.verdict === 'blocked');
   expect(blocked.map((c) => c.capability)).toContain('search:count');
   expect(blocked.some((c) => c.capability?.startsWith('search:Observation:'))).toBe(true);
-  for (const c of blocked) expect(c.reason).toMatch(/^blocked by search:paging: .*(no next link)/);
+  // …and what stands on the unfiltered date param (its :missing) is blocked by that param.
+  for (const c of blocked) expect(c.reason).toMatch(/^blocked by (search:paging: .*(no next link)|search:Observation:date: )/);
 }, 600_000);

@@ -9,19 +9,30 @@ export class GapBook {
 
   /**
    * A gap covers its own id and every sub-capability `<id>:…`; a not-enabled endpoint also covers every
-   * search on that type, since nothing can be searched where the endpoint is not there.
+   * search on that type, since nothing can be searched where the endpoint is not there — and every search that goes
+   * through that type (`search:Observation:subject:chain:Consent.identifier`, `search:Patient:_revinclude:Consent:patient`),
+   * since nothing of it can be planted there. With the failure's `kind`, the covering gap of that kind is preferred.
    */
-  lookup(capability: string): ExpectedGap | undefined {
+  lookup(capability: string, kind?: string): ExpectedGap | undefined {
+    const all = this.covering(capability);
+    // Several gaps may cover one id (a search naming a UZ Core ValueSet on a type not enabled): the one of the failure's kind.
+    return (kind ? all.find((g) => g.kind === kind || g.kind === 'other') : undefined) ?? all[0];
+  }
+
+  private covering(capability: string): ExpectedGap[] {
+    const out: ExpectedGap[] = [];
     const parts = capability.split(':');
     for (let n = parts.length; n >= 2; n--) {
       const hit = this.byId.get(parts.slice(0, n).join(':'));
-      if (hit) return hit;
+      if (hit) out.push(hit);
     }
-    if (parts[0] === 'search' && parts[1]) {
-      const endpoint = this.byId.get(`endpoint:${parts[1]}`);
-      if (endpoint?.kind === 'not-enabled') return endpoint;
+    if (parts[0] === 'search') {
+      for (const type of parts.slice(1).flatMap((p) => p.split('.')).filter((p) => /^[A-Z]/.test(p))) {
+        const endpoint = this.byId.get(`endpoint:${type}`);
+        if (endpoint?.kind === 'not-enabled' && !out.includes(endpoint)) out.push(endpoint);
+      }
     }
-    return undefined;
+    return out;
   }
 }
 

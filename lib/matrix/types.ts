@@ -26,8 +26,8 @@ export interface SearchParam {
    * null when no source gives one (the search suite reports such a param as not-run).
    */
   expression: string | null;
-  /** Where `expression` comes from: the platform's own CS, the R5 base definitions, or the IG facts. */
-  expressionSource: 'server' | 'r5' | 'ig' | 'none';
+  /** Where `expression` comes from: the platform's own CS, the R5 base definitions, the IG facts, or derived (scripts/matrix/derived-expressions.json, with a note). */
+  expressionSource: 'server' | 'r5' | 'ig' | 'derived' | 'none';
   /** Declared by the platform's server-generated CapabilityStatement. */
   declaredByServer: boolean;
   /** Declared by the IG repository's CapabilityStatement. */
@@ -39,6 +39,8 @@ export interface SearchParam {
   /** Modifiers the R5 definition allows. */
   modifiers?: string[];
   components?: CompositeComponent[];
+  /** The platform CapabilityStatement's expression when it names elements R5 lacks (`expression` is then R5's, or null). */
+  platformExpression?: string;
   tier: Tier;
   /** `search:<Type>:<name>` */
   capability: string;

@@ -27,3 +27,13 @@ test('parts written by several suite files merge into one search-coverage.json',
   expect(c.total.tested).toBe(2);
   expect(Object.keys(c.byType)).toEqual(['Flag', 'Goal']);
 });
+
+test('the searches across references and :missing are counted per kind; not judged ones say why (the matrix\'s notTested)', () => {
+  const missing: ParamCoverage = { ...entry('Flag', 'status:missing', 'tested'), capability: 'search:Flag:status:missing', paramType: 'missing' };
+  const c = mergeCoverage(matrix, [[missing]], ['Flag']);
+  expect(c.related.byKind.missing!.tested).toBe(1);
+  expect(c.related.capabilities).toContainEqual({ capability: 'search:Flag:status:missing', kind: 'missing', status: 'tested' });
+  const include = c.related.notRun.find((n) => n.capability.startsWith('search:Flag:_include:'));
+  expect(include?.reason).toBeTruthy();
+  expect(c.related.total.tested).toBe(1);
+});

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Matrix } from '../matrix/types.ts';
+import { relatedKindOf } from './related.ts';
 
 export interface ParamCoverage {
   type: string;
@@ -30,6 +31,14 @@ export interface SearchCoverage {
   byType: Record<string, { params: number; tested: number }>;
   notRun: { capability: string; reason: string }[];
   params: ParamCoverage[];
+  /** The searches across references and :missing (`paramType` = include, revinclude, chain, _has, missing). */
+  related: {
+    total: { capabilities: number; tested: number; percent: number };
+    byKind: Record<string, { capabilities: number; tested: number }>;
+    notRun: { capability: string; reason: string }[];
+    /** Every such capability with its kind and whether it was tested. */
+    capabilities: { capability: string; kind: string; status: 'tested' | 'not-run' }[];
+  };
 }
 
 export function mergeCoverage(matrix: Matrix, parts: ParamCoverage[][], selectedTypes: string[] | null): SearchCoverage {
@@ -48,6 +57,20 @@ export function mergeCoverage(matrix: Matrix, parts: ParamCoverage[][], selected
     if (p.status === 'tested') t.tested++;
   }
   const tested = params.filter((p) => p.status === 'tested').length;
+  const related: SearchCoverage['related'] = { total: { capabilities: 0, tested: 0, percent: 0 }, byKind: {}, notRun: [], capabilities: [] };
+  for (const c of matrix.capabilities) {
+    const kind = relatedKindOf(c.id);
+    const type = c.id.split(':')[1]!;
+    if (!kind || (selectedTypes && !selectedTypes.includes(type) && !known.has(c.id))) continue;
+    const k = (related.byKind[kind] ??= { capabilities: 0, tested: 0 });
+    k.capabilities++;
+    related.total.capabilities++;
+    const seen = known.get(c.id);
+    related.capabilities.push({ capability: c.id, kind, status: seen?.status === 'tested' ? 'tested' : 'not-run' });
+    if (seen?.status === 'tested') { k.tested++; related.total.tested++; continue; }
+    related.notRun.push({ capability: c.id, reason: seen?.reason ?? c.notTested ?? 'not reached (its suite file did not finish, or the type that plants it was not selected)' });
+  }
+  related.total.percent = related.total.capabilities ? Math.round((related.total.tested / related.total.capabilities) * 1000) / 10 : 0;
   return {
     generatedAt: new Date().toISOString(),
     selectedTypes,
@@ -55,6 +78,7 @@ export function mergeCoverage(matrix: Matrix, parts: ParamCoverage[][], selected
     byType,
     notRun: params.filter((p) => p.status === 'not-run').map((p) => ({ capability: p.capability, reason: p.reason ?? '' })),
     params,
+    related,
   };
 }
 
@@ -93,5 +117,10 @@ export function readCoverage(runDir: string): SearchCoverage | undefined {
 export function formatCoverage(c: SearchCoverage): string {
   const lines = [`search coverage: ${c.total.tested}/${c.total.params} params tested (${c.total.percent} %)${c.selectedTypes ? ` — types ${c.selectedTypes.join(',')}` : ''}`];
   for (const [type, t] of Object.entries(c.byType)) lines.push(`  ${type.padEnd(28)} ${t.tested}/${t.params}`);
+  const r = c.related;
+  if (r?.total.capabilities) {
+    lines.push(`searches across references and :missing: ${r.total.tested}/${r.total.capabilities} capabilities tested (${r.total.percent} %)`);
+    for (const [kind, k] of Object.entries(r.byKind)) lines.push(`  ${kind.padEnd(28)} ${k.tested}/${k.capabilities}`);
+  }
   return lines.join('\n');
 }

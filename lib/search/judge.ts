@@ -2,7 +2,8 @@
 // planted resource of the param (recall and precision on the match, second match, decoy and the extras) and on
 // everything else returned (precision). What cannot be judged because paging failed is `blocked` by search:paging;
 // a failure carries the planted resources (as sent and as read back) and the FHIRPath, so it can be replayed.
-import type { FhirClient } from '../client/http.ts';
+import type { FhirClient, FhirResponse } from '../client/http.ts';
+import { unknownContent } from '../checks/terminology.ts';
 import { declaresSearchParam, isR5 } from '../fhir/server-facts.ts';
 import type { Coding } from '../fixtures/run-tag.ts';
 import { Blocked, CheckFailure, HarnessError, NotRun } from '../verdicts.ts';
@@ -44,6 +45,9 @@ export async function checkQuery(c: SearchCheck, fx: TypeFixtures, plan: ParamPl
   }
   const run = await runQuery(c.client, plan.type, tag, key, value);
   if (isNotEnabled(run.status, run.body)) throw new CheckFailure(`${plan.type}?${key}=… answered ${run.status}: the endpoint is not enabled: ${run.text.slice(0, 200)}`, 'not-enabled');
+  // A ValueSet (:in, :not-in) or code system the server says it does not know: not loaded, not a wrong search.
+  const unknown = run.status !== 200 ? unknownContent({ status: run.status, body: run.body } as FhirResponse) : undefined;
+  if (unknown) throw new CheckFailure(`${plan.type}?${key}=${value}: the server does not know the terminology the search names: ${unknown}`, 'not-loaded');
   if (run.status !== 200) {
     throw new CheckFailure(`wrong: ${plan.type}?${key}=${value} answered ${run.status} instead of a searchset: ${run.text.slice(0, 300)}`, 'wrong');
   }

@@ -37,6 +37,7 @@ interface SdElement {
   type?: { code: string; targetProfile?: string[] }[];
   contentReference?: string;
   binding?: { strength: string; valueSet?: string };
+  isSummary?: boolean;
 }
 
 const sdCache = new Map<string, Map<string, SdElement> | null>();
@@ -155,4 +156,16 @@ export function codesOf(valueSet: string | undefined): { system?: string; code: 
   }
   codeCache.set(valueSet, out);
   return out;
+}
+
+/**
+ * Whether the top-level JSON property `key` of a `type` resource may appear under _summary=true: an element the R5 base
+ * definition marks isSummary (a choice by its typed name, `deceasedBoolean`), or resourceType.
+ */
+export function isSummaryElement(type: string, key: string): boolean {
+  if (key === 'resourceType') return true;
+  const els = elementsOf(type);
+  if (!els) return true;
+  const e = els.get(`${type}.${key}`) ?? [...els.values()].find((x) => x.id.endsWith('[x]') && x.id.split('.').length === 2 && key.startsWith(x.id.slice(type.length + 1, -3)) && /^[A-Z]/.test(key.slice(x.id.length - type.length - 4)));
+  return !!e?.isSummary;
 }

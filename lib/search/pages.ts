@@ -20,20 +20,28 @@ export interface QueryRun {
   total?: number;
   /** Set when some matches may be on pages the harness could not read, with the facts (`returned 100 of total 147; no next link`). */
   truncated?: { facts: string; byHarness: boolean };
+  /** Every entry of every page read, in order: `Type/id`, its search.mode as sent, the page (1-based) — for includes. */
+  entries: { key: string; mode?: string; page: number; resource: Record<string, any> }[];
 }
 
 const linkOf = (body: any, relation: string) => (body?.link ?? []).find((l: { relation: string }) => l.relation === relation)?.url as string | undefined;
 
-/** `Type?_tag=<run>&name[:mod]=value`, every next page followed (bounded), ids deduplicated. */
-export async function runQuery(client: FhirClient, type: string, tag: Coding, key: string, value: string): Promise<QueryRun> {
-  let res = await client.search(type, [['_tag', tagQuery(tag)], [key, value], ['_count', String(PAGE_SIZE)]], { accept: 'any' });
+/**
+ * `Type?_tag=<run>&name[:mod]=value[&extra…]`, every next page followed (bounded), match ids deduplicated; `extra` carries
+ * further params (`_include`, `_id`) and may set `_count`.
+ */
+export async function runQuery(client: FhirClient, type: string, tag: Coding, key: string, value: string, extra: [string, string][] = []): Promise<QueryRun> {
+  const count = extra.some(([k]) => k === '_count') ? [] : [['_count', String(PAGE_SIZE)] as [string, string]];
+  let res = await client.search(type, [['_tag', tagQuery(tag)], [key, value], ...extra, ...count], { accept: 'any' });
   const first = res;
   const returned = new Map<string, Record<string, any>>();
+  const entries: QueryRun['entries'] = [];
   const total = typeof first.body?.total === 'number' ? (first.body.total as number) : undefined;
   let pages = 0, matchEntries = 0, next: string | undefined;
   for (; pages < MAX_PAGES && res.status === 200; ) {
     pages++;
     for (const e of res.body?.entry ?? []) {
+      if (e.resource?.id) entries.push({ key: `${e.resource.resourceType}/${e.resource.id}`, mode: e.search?.mode, page: pages, resource: e.resource });
       if (!e.resource?.id || (e.search?.mode ?? 'match') !== 'match') continue;
       matchEntries++;
       returned.set(e.resource.id, e.resource);
@@ -46,7 +54,7 @@ export async function runQuery(client: FhirClient, type: string, tag: Coding, ke
   if (first.status === 200) {
     if (next && pages >= MAX_PAGES) truncated = { facts: `returned ${returned.size} in the first ${MAX_PAGES} pages and links further (the harness reads at most ${MAX_PAGES})`, byHarness: true };
     else if (!next && total !== undefined && total > matchEntries) truncated = { facts: `returned ${matchEntries} of total ${total}; no next link`, byHarness: false };
-    else if (!next && total === undefined && pages === 1 && matchEntries >= PAGE_SIZE) truncated = { facts: `returned a full page of ${matchEntries} (_count=${PAGE_SIZE}) with no Bundle.total and no next link`, byHarness: false };
+    else if (!next && total === undefined && pages === 1 && !extra.length && matchEntries >= PAGE_SIZE) truncated = { facts: `returned a full page of ${matchEntries} (_count=${PAGE_SIZE}) with no Bundle.total and no next link`, byHarness: false };
   }
-  return { status: first.status, body: first.body, text: first.text, url: first.exchange.request.url, returned, selfLink: linkOf(first.body, 'self'), total, truncated };
+  return { status: first.status, body: first.body, text: first.text, url: first.exchange.request.url, returned, selfLink: linkOf(first.body, 'self'), total, truncated, entries };
 }

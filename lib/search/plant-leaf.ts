@@ -8,6 +8,7 @@ import type { Variant } from './plant-variants.ts';
 import type { PlantContext, Resolved, SubQuery } from './plant.ts';
 
 const UCUM = 'http://unitsofmeasure.org';
+const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
 // The match lies on the last day of a year, written in Tashkent time (+05:00): 2011-12-31T09:00Z, inside that day in
 // every server zone from -08:59 to +14:00 (R5: "Where both search parameters and resource element date times do not
 // have time zones, the servers local time zone should be assumed" — so a zone-less day is the server's day).
@@ -68,16 +69,19 @@ export function leafPlan(ptype: SearchParamType, leaf: string, el: ElementInfo, 
         const s1 = `https://dhp-conformance.test/cs/${u}`, s2 = `https://dhp-conformance.test/cs/${u}-other`;
         const c1 = `m${u}`, c2 = `s${u}`;
         const pairs: Record<Variant, { system?: string; code: string }> = { match: { system: s1, code: c1 }, second: { code: c2 }, decoy: { system: s2, code: c1 } };
-        const make = (p: { system?: string; code: string }): unknown => {
-          if (leaf === 'Identifier') return { ...(p.system ? { system: p.system } : {}), value: p.code };
-          const coding = { ...(p.system ? { system: p.system } : {}), code: p.code };
+        // Only the match carries text (Coding.display, CodeableConcept.text, Identifier.type.text) and, for an
+        // Identifier, a type coding: what :text and :of-type tell it from the rest by.
+        const text = `Tx${u}Label`;
+        const make = (p: { system?: string; code: string }, labelled = false): unknown => {
+          if (leaf === 'Identifier') return { ...(p.system ? { system: p.system } : {}), value: p.code, ...(labelled ? { type: { coding: [{ system: V2_0203, code: 'MR' }], text } } : {}) };
+          const coding = { ...(p.system ? { system: p.system } : {}), code: p.code, ...(labelled ? { display: text } : {}) };
           if (leaf === 'Coding') return coding;
           if (leaf === 'CodeableReference') return { concept: { coding: [coding] } };
-          return { coding: [coding] };
+          return { coding: [coding], ...(labelled ? { text } : {}) };
         };
         return {
           systemDecoy: true,
-          values: { match: make(pairs.match), second: make(pairs.second), decoy: make(pairs.decoy) },
+          values: { match: make(pairs.match, true), second: make(pairs.second), decoy: make(pairs.decoy) },
           // The decoy already is the match's code in another system; this is the match's system with another code.
           extras: { 'other-code': { value: make({ system: s1, code: `o${u}` }), catches: 'system|code matched on the system alone' } },
           queries: [
@@ -87,6 +91,10 @@ export function leafPlan(ptype: SearchParamType, leaf: string, el: ElementInfo, 
             q('|code (no system)', () => `|${esc(c2)}`),
             q('system|', () => `${esc(s1)}|`),
             q(':not=system|code', () => `${esc(s1)}|${esc(c1)}`, 'not'),
+            // R5 search-modifier-code text: "searches text associated with the code/value - either CodeableConcept.text,
+            // Coding.display, Identifier.type.text" — basic string matching: a prefix, in another case.
+            q(':text', () => `tx${u}lab`, 'text'),
+            ...(leaf === 'Identifier' ? [q(':of-type', () => `${V2_0203}|MR|${esc(c1)}`, 'of-type')] : []),
           ],
           component: (v) => (v === 'second' ? `|${esc(c2)}` : `${esc(s1)}|${esc(c1)}`),
         };
@@ -172,13 +180,20 @@ export function leafPlan(ptype: SearchParamType, leaf: string, el: ElementInfo, 
         const ph: Record<Variant, string> = external
           ? { match: `https://dhp-conformance.test/fhir/${refType}/m${u}`, second: `https://dhp-conformance.test/fhir/${refType}/s${u}`, decoy: `https://dhp-conformance.test/fhir/${refType}/d${u}` }
           : { match: ctx.target(targets, 0), second: ctx.target(targets, 1), decoy: ctx.target(targets, 2) };
-        const mk = (p: string): unknown => (leaf === 'CodeableReference' ? { reference: { reference: p } } : leaf === 'string' ? p : { reference: p });
+        // A Reference match also carries an identifier and a display: what :identifier and :text tell it by.
+        const labelled = leaf === 'Reference' && !external;
+        const ident = { system: `https://dhp-conformance.test/ids/${u}`, value: `r${u}` };
+        const mk = (p: string, label = false): unknown => (leaf === 'CodeableReference' ? { reference: { reference: p } } : leaf === 'string' ? p
+          : { reference: p, ...(label && labelled ? { identifier: ident, display: `Rd${u}Name` } : {}) });
         return {
-          values: { match: mk(ph.match), second: mk(ph.second), decoy: mk(ph.decoy) },
+          values: { match: mk(ph.match, true), second: mk(ph.second), decoy: mk(ph.decoy) },
           queries: [
             q('Type/id', (r) => r.ref(ph.match)),
             q('Type/id,Type/id (OR)', (r) => `${r.ref(ph.match)},${r.ref(ph.second)}`),
             q('id', (r) => r.ref(ph.match).split('/').pop()!),
+            // R5 search-modifier-code identifier: "The search parameter applies to the identifier on the resource, not the
+            // reference"; text: "… or Reference.display".
+            ...(labelled ? [q(':identifier', () => `${esc(ident.system)}|${esc(ident.value)}`, 'identifier'), q(':text', () => `rd${u}`, 'text')] : []),
           ],
           component: (v, r) => r.ref(ph[v]),
         };

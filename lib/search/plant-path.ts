@@ -92,6 +92,16 @@ export function branches(expression: string, relative = false): Branch[] {
   return parts.map((p) => branch(p, relative));
 }
 
+/** The branches of an expression, or undefined when it is not a path the planter can read (operators, functions). */
+export function pathBranches(expression: string): Branch[] | undefined {
+  try {
+    return branches(expression);
+  } catch (e) {
+    if (e instanceof Unplantable) return undefined;
+    throw e;
+  }
+}
+
 function branch(text: string, relative: boolean): Branch {
   let t = stripOuterParens(text);
   // `X.a as T` (whole branch) and `(X.a as T).b`.

@@ -81,7 +81,7 @@ describe('planParam', () => {
   });
   test('where(reference.contains(\'Patient/\')) plants a Patient reference', () => {
     const plan = planParam('Condition', param('Condition', 'patient'), ctx());
-    expect(plan.resources!.match.subject).toEqual({ reference: 'Patient/t0' });
+    expect(plan.resources!.match.subject).toMatchObject({ reference: 'Patient/t0' });
     expect(plan.resources!.decoy.subject).toEqual({ reference: 'Patient/t2' });
   });
   test('where(system=\'email\') is written into the planted ContactPoint', () => {

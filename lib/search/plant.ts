@@ -7,6 +7,7 @@ import type { SearchParam, SearchParamType } from '../matrix/types.ts';
 import { COMMON_EXPRESSIONS } from './evaluate.ts';
 import { compositePlan } from './plant-composite.ts';
 import { addGenerated } from './plant-generated.ts';
+import { addTerminology } from './plant-terminology.ts';
 import { LEAF_TYPES, leafPlan, q } from './plant-leaf.ts';
 import { branches, Unplantable, type Branch } from './plant-path.ts';
 import { minimalResource } from './plant-required.ts';
@@ -25,8 +26,8 @@ export interface SubQuery {
   label: string;
   modifier?: string;
   value(r: Resolved): string;
-  /** Which planted triple the query is about: the fixed one (default) or the generated one (values.ts). */
-  triple?: 'generated';
+  /** Which planted triple the query is about: the fixed one (default), the generated one (values.ts) or the terminology one (plant-terminology.ts). */
+  triple?: 'generated' | 'terminology' | 'hierarchy';
 }
 
 export interface ParamPlan {
@@ -43,6 +44,15 @@ export interface ParamPlan {
   where?: string;
   /** The decoy differs from the match only by the token system (system|code checks tell them apart). */
   systemDiscriminated?: boolean;
+  /**
+   * `_has` (reverse chaining): the three resources above are of this type; these three of `source` point at one each
+   * through `param` (placeholders `#has-<variant>`, replaced by the planter).
+   */
+  reverse?: { source: string; param: SearchParam; resources: Record<Variant, Record<string, any>>; placeholders: Record<Variant, string> };
+  /** For a token bound to a UZ Core ValueSet: a triple of its own for `:in`/`:not-in`, and those queries (plant-terminology.ts). */
+  terminology?: { valueSet: string; resources: Record<Variant, Record<string, any>>; queries: SubQuery[] };
+  /** Where the bound codes' system has a hierarchy: a triple (child, parent, unrelated) for `:below`/`:above`. */
+  hierarchy?: { system: string; resources: Record<Variant, Record<string, any>>; queries: SubQuery[] };
   /** A second triple from the oracle's fast-check generators (values.ts), with the seed that reproduces it. */
   generated?: { seed: number; resources: Record<Variant, Record<string, any>> };
 }
@@ -58,7 +68,11 @@ export interface PlantContext {
 const SERVER_ASSIGNED: Record<string, string> = { 'Resource.id': 'id', 'Resource.meta.lastUpdated': 'lastUpdated' };
 
 /** The plan for one search parameter of `type`: resources and labelled queries, or not-run with the reason. */
-export function planParam(type: string, param: SearchParam, ctx: PlantContext): ParamPlan {
+export function planParam(type: string, param: SearchParam, context: PlantContext): ParamPlan {
+  // An element that allows any target (Reference(Any), CodeableReference.reference) points where the parameter says.
+  const ctx: PlantContext = param.type === 'reference' && param.targets?.length
+    ? { ...context, target: (types, slot) => context.target(slot !== 'anchor' && (!types.length || types.includes('Resource')) ? param.targets! : types, slot) }
+    : context;
   const base: ParamPlan = { param, type, status: 'not-run', queries: [] };
   if (param.type === 'special') return { ...base, reason: `${param.name} is a special parameter (${param.name === '_has' ? 'reverse chaining' : 'no FHIRPath'}): the harness has no oracle for it` };
   const expression = param.expression ?? COMMON_EXPRESSIONS[param.name];
@@ -71,7 +85,9 @@ export function planParam(type: string, param: SearchParam, ctx: PlantContext): 
     const errors: string[] = [];
     for (const br of branches(expression)) {
       try {
-        return { ...planBranch(base, type, param.type, br, accept, ctx), where: branchText(br) };
+        const plan: ParamPlan = { ...planBranch(base, type, param.type, br, accept, ctx), where: branchText(br) };
+        addTerminology(plan, type, br, ctx);
+        return plan;
       } catch (e) {
         if (!(e instanceof Unplantable)) throw e;
         errors.push(e.message);

@@ -5,7 +5,7 @@
 // dependency for the R5 types): interface name → property → type. Read lazily, only when a server is not R5.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { branches, Unplantable } from './plant-path.ts';
+import { pathBranches } from './plant-path.ts';
 
 type Model = Map<string, { extends?: string; props: Map<string, string> }>;
 let model: Model | undefined;
@@ -50,13 +50,8 @@ function propType(m: Model, iface: string, name: string, ofType?: string): strin
 export function r5OnlyElements(expression: string, type: string): string[] {
   const m = r4Model();
   const out = new Set<string>();
-  let parsed;
-  try {
-    parsed = branches(expression);
-  } catch (e) {
-    if (e instanceof Unplantable) return [];
-    throw e;
-  }
+  const parsed = pathBranches(expression);
+  if (!parsed) return [];
   for (const br of parsed) {
     const root = br.root || type;
     if (!m.has(root)) { out.add(`${root} (an R5-only resource type)`); continue; }

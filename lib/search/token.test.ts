@@ -60,6 +60,35 @@ describe('modifiers', () => {
     expect(at('Abc', 'abc', undefined, true)).toBe(false);
     expect(at('abc', 'abc', undefined, true)).toBe(true);
   });
-  test.for(['in', 'not-in', 'above', 'below', 'of-type', 'exact'])(':%s is not judged', (m) =>
+  // R5 search-modifier-code of-type: "system|code|value, where the system and code refer to an Identifier.type.coding.system
+  // and .code, and match if any of the type codes match. All 3 parts must be present."
+  test(':of-type matches the type coding and the value together', () => {
+    const mr = { system: 'urn:x', value: 'A12', type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] } };
+    expect(at('http://terminology.hl7.org/CodeSystem/v2-0203|MR|A12', mr, 'of-type')).toBe(true);
+    expect(at('http://terminology.hl7.org/CodeSystem/v2-0203|MR|a12', mr, 'of-type')).toBe(true);
+    expect(at('http://terminology.hl7.org/CodeSystem/v2-0203|PRN|A12', mr, 'of-type')).toBe(false);
+    expect(at('http://terminology.hl7.org/CodeSystem/v2-0203|MR|B7', mr, 'of-type')).toBe(false);
+    expect(at('http://terminology.hl7.org/CodeSystem/v2-0203|MR|A12', identifier, 'of-type')).toBe(false);
+    expect(() => at('MR|A12', mr, 'of-type')).toThrow(SyntaxError);
+  });
+
+  test(':in and :not-in judge membership by the harness\'s own expansion of the IG ValueSet', () => {
+    const vs = 'https://terminology.dhp.uz/fhir/core/ValueSet/allergy-type-vs';
+    const allergy = { coding: [{ system: 'http://hl7.org/fhir/allergy-intolerance-type', code: 'allergy' }] };
+    const other = { coding: [{ system: 'http://hl7.org/fhir/allergy-intolerance-type', code: 'zz' }] };
+    expect([at(vs, allergy, 'in'), at(vs, other, 'in'), at(vs, 'intolerance', 'in')]).toEqual([true, false, true]);
+    expect([at(vs, allergy, 'not-in'), at(vs, other, 'not-in')]).toEqual([false, true]);
+    expect(() => at('http://example.org/ValueSet/unknown', allergy, 'in')).toThrow(UnsupportedSearchError);
+  });
+
+  test(':below and :above judge by the harness\'s own reading of the code system\'s hierarchy', () => {
+    const S = 'http://hl7.org/fhir/request-intent';
+    const code = (c: string) => ({ system: S, code: c });
+    expect([at(`${S}|order`, code('original-order'), 'below'), at(`${S}|order`, code('order'), 'below'), at(`${S}|order`, code('plan'), 'below'), at(`${S}|order`, 'reflex-order', 'below')]).toEqual([true, true, false, true]);
+    expect([at(`${S}|original-order`, code('order'), 'above'), at(`${S}|original-order`, code('original-order'), 'above'), at(`${S}|original-order`, code('plan'), 'above')]).toEqual([true, true, false]);
+    expect(() => at('http://example.org/cs|x', code('x'), 'below')).toThrow(UnsupportedSearchError);
+  });
+
+  test.for(['above', 'below', 'exact'])(':%s is not judged', (m) =>
     expect(() => at('x', 'x', m)).toThrow(UnsupportedSearchError));
 });

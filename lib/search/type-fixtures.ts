@@ -9,11 +9,12 @@ import { currentVersions, reusedAcrossRuns, stableFixtureId } from '../fixtures/
 import { fixtureTag, withRunTag, type Coding } from '../fixtures/run-tag.ts';
 import { deleteRefs } from '../fixtures/teardown.ts';
 import type { GapBook } from '../matrix/gaps.ts';
-import type { Matrix, ResourceCapability } from '../matrix/types.ts';
+import type { Matrix, ResourceCapability, SearchParam } from '../matrix/types.ts';
 import type { SeedSource } from '../run/seed.ts';
 import { minimalResource } from './plant-required.ts';
 import { VARIANTS, type Variant } from './plant-variants.ts';
-import { planParam, type ParamPlan, type PlantContext, type Resolved } from './plant.ts';
+import { planParam, type ParamPlan, type PlantContext, type Resolved, type SubQuery } from './plant.ts';
+import { chainParamOf, hasSourceFor, pickTarget, writableOf } from './related.ts';
 
 const CHUNK = 200;
 
@@ -49,11 +50,9 @@ export interface PlantProblem {
  */
 export function writableTypes(matrix: Matrix, gaps: GapBook): Map<string, WriteMethod> {
   const out = new Map<string, WriteMethod>();
-  for (const r of matrix.resources) {
-    if (gaps.lookup(`endpoint:${r.type}`)?.kind === 'not-enabled') continue;
-    if (reusedAcrossRuns(r)) out.set(r.type, r.interactions.includes('create') ? 'reuse, else POST' : 'reuse');
-    else if (r.interactions.includes('create')) out.set(r.type, 'POST');
-    else if (r.interactions.includes('update')) out.set(r.type, 'PUT');
+  for (const [type, method] of writableOf(matrix.resources, (t) => gaps.lookup(`endpoint:${t}`)?.kind === 'not-enabled')) {
+    const reused = reusedAcrossRuns(matrix.resources.find((r) => r.type === type)!);
+    out.set(type, reused ? (method === 'POST' ? 'reuse, else POST' : 'reuse') : method);
   }
   return out;
 }
@@ -71,6 +70,12 @@ export class TypeFixtures {
   private readonly refs = new Map<string, string>();
   private readonly targets: Entry[] = [];
   private readonly pools = new Map<string, string>();
+  /** Pool targets by `Type#slot`: slots 0..2 carry the match, second and decoy values of their type's chain param. */
+  private readonly poolEntries = new Map<string, Entry>();
+  /** Per pool target type: the chain param and its plan (related.ts chainParamOf). */
+  private readonly chainPlans = new Map<string, { param: SearchParam; plan: ParamPlan }>();
+  /** Per param: the target type its reference placeholders point at. */
+  private readonly pointsAt = new Map<string, string>();
   /** Per param (and `param#generated`): the planted entries by name — the three variants, then the plan's extras. */
   private readonly paramEntries = new Map<string, Record<string, Entry>>();
   private sequential?: Record<Variant, Entry>;
@@ -90,38 +95,93 @@ export class TypeFixtures {
     private readonly seeds: SeedSource,
     /** Why the type cannot be written, when the target's gaps say its endpoint is not enabled. */
     notEnabled?: string,
+    /** The matrix's types: what pool targets are discriminated by, and where `_has` finds a source (related.ts). */
+    private readonly related?: Pick<Matrix, 'resources'>,
   ) {
     this.queryTag = fixtureTag(tag, resource.type);
     const salt = seeds.draw('planter:salt').hex(3);
-    this.plans = resource.searchParams.map((p, i) => planParam(resource.type, p, this.context(`${salt}${resource.type.slice(0, 3).toLowerCase()}${i}`)));
+    this.plans = resource.searchParams.map((p, i) => {
+      const unique = `${salt}${resource.type.slice(0, 3).toLowerCase()}${i}`;
+      return p.name === '_has' && related ? this.hasPlan(p, unique) ?? planParam(resource.type, p, this.context(unique)) : planParam(resource.type, p, this.context(unique, p.name));
+    });
     if (!writable.has(resource.type)) {
       for (const p of this.plans) {
-        if (p.status !== 'not-run') Object.assign(p, { status: 'not-run', reason: notEnabled ?? `the matrix gives ${resource.type} neither create nor update: nothing can be planted`, resources: undefined, queries: [], generated: undefined });
+        if (p.status !== 'not-run') Object.assign(p, { status: 'not-run', reason: notEnabled ?? `the matrix gives ${resource.type} neither create nor update: nothing can be planted`, resources: undefined, queries: [], generated: undefined, terminology: undefined, hierarchy: undefined });
       }
     }
   }
 
-  private context(unique: string): PlantContext {
+  private context(unique: string, param?: string): PlantContext {
     return {
       unique,
       target: (types, slot) => {
-        const wanted = types.includes('Patient') && this.writable.has('Patient') ? 'Patient' : types.find((t) => this.writable.has(t));
+        const wanted = pickTarget(types, this.writable);
         if (!wanted) return `${types[0] ?? 'Basic'}/dangling-${slot}-${unique}`;
-        const key = `${wanted}#${slot}`;
-        let ph = this.pools.get(key);
-        if (!ph) {
-          const how = this.writable.get(wanted)!;
-          const method = how === 'POST' ? 'POST' : 'PUT';
-          const id = this.newId(how, wanted, `target:${key}`);
-          ph = method === 'POST' ? `urn:uuid:${id}` : `${wanted}/${id}`;
-          this.pools.set(key, ph);
-          const entry: Entry = { placeholder: ph, method, resource: {}, reuse: how.startsWith('reuse'), orPost: how === 'reuse, else POST' };
-          this.targets.push(entry);
-          const target: Record<string, any> = { ...minimalResource(wanted, this.context(`${unique}t${slot}`)), ...(method === 'PUT' ? { id } : {}) };
-          entry.resource = withRunTag(withRunTag(target, this.tag), this.queryTag);
-        }
-        return ph;
+        if (param !== undefined && slot !== 'anchor') this.pointsAt.set(param, wanted);
+        return this.poolTarget(wanted, slot, unique);
       },
+    };
+  }
+
+  /**
+   * The pool target of `type` in `slot`, created on first use: slots 0..2 carry the match, second and decoy values of
+   * the type's chain param (so chains, _has and includes tell them apart), 'anchor' is a minimal resource.
+   */
+  private poolTarget(type: string, slot: number | 'anchor', unique: string): string {
+    const key = `${type}#${slot}`;
+    const known = this.pools.get(key);
+    if (known) return known;
+    const how = this.writable.get(type)!;
+    const method = how === 'POST' ? 'POST' : 'PUT';
+    const id = this.newId(how, type, `target:${key}`);
+    const ph = method === 'POST' ? `urn:uuid:${id}` : `${type}/${id}`;
+    this.pools.set(key, ph);
+    const entry: Entry = { placeholder: ph, method, resource: {}, reuse: how.startsWith('reuse'), orPost: how === 'reuse, else POST' };
+    this.targets.push(entry);
+    this.poolEntries.set(key, entry);
+    const ctx = this.context(`${unique}t${slot}`);
+    const chain = slot === 'anchor' ? undefined : this.chainPlanOf(type, unique);
+    const base = chain?.plan.status === 'planned' ? structuredClone(chain.plan.resources![VARIANTS[slot as number]!]) : minimalResource(type, ctx);
+    entry.resource = withRunTag(withRunTag<Record<string, any>>({ ...base, ...(method === 'PUT' ? { id } : {}) }, this.tag), this.queryTag);
+    return ph;
+  }
+
+  private chainPlanOf(type: string, unique: string): { param: SearchParam; plan: ParamPlan } | undefined {
+    const target = this.related?.resources.find((r) => r.type === type);
+    if (!target) return undefined;
+    let known = this.chainPlans.get(type);
+    if (!known) {
+      const param = chainParamOf(target);
+      // Its own context: the chain plan's required references are anchors, never pool slots (no recursion).
+      known = { param, plan: planParam(type, param, { unique: `${unique}c`, target: (types) => this.poolTarget(pickTarget(types, this.writable) ?? [...this.writable.keys()][0]!, 'anchor', unique) }) };
+      this.chainPlans.set(type, known);
+    }
+    return known;
+  }
+
+  /**
+   * `_has` on this type: three resources of it (match, second, decoy), and three of a source type whose reference
+   * param points at one each (related.ts hasSourceFor), so `_has:<Source>:<param>:_id=<source match>` tells them apart.
+   */
+  private hasPlan(param: SearchParam, unique: string): ParamPlan | undefined {
+    if (!this.writable.has(this.resource.type)) return undefined;
+    const src = hasSourceFor(this.related!, this.resource.type, this.writable);
+    if (!src) return undefined;
+    const own = {} as Record<Variant, Record<string, any>>;
+    const phs = {} as Record<Variant, string>;
+    for (const v of VARIANTS) {
+      own[v] = minimalResource(this.resource.type, this.context(`${unique}h${v}`));
+      phs[v] = `#has-${v}`;
+    }
+    const srcPlan = planParam(src.source, src.param, {
+      unique: `${unique}s`,
+      target: (types, slot) => (slot === 'anchor' ? this.context(unique).target(types, slot) : phs[VARIANTS[slot]!]),
+    });
+    if (srcPlan.status !== 'planned') return undefined;
+    return {
+      param, type: this.resource.type, status: 'planned', queries: [], resources: own,
+      where: `${src.source}.${src.param.name} → ${this.resource.type} (reverse chaining)`,
+      reverse: { source: src.source, param: src.param, resources: srcPlan.resources!, placeholders: phs },
     };
   }
 
@@ -145,12 +205,12 @@ export class TypeFixtures {
     return (how === 'PUT' ? this.seeds.perRun(stream) : this.seeds.draw(stream)).uuid();
   }
 
-  private entryOf(resource: Record<string, any>, label: string): Entry {
-    const how = this.writable.get(this.resource.type)!;
+  private entryOf(resource: Record<string, any>, label: string, type = this.resource.type): Entry {
+    const how = this.writable.get(type)!;
     const method = how === 'POST' ? 'POST' : 'PUT';
-    const id = this.newId(how, this.resource.type, label);
+    const id = this.newId(how, type, label);
     const r = withRunTag(withRunTag(method === 'PUT' ? { ...resource, id } : resource, this.tag), this.queryTag);
-    return { placeholder: method === 'POST' ? `urn:uuid:${id}` : `${this.resource.type}/${id}`, method, resource: r, reuse: how.startsWith('reuse'), orPost: how === 'reuse, else POST' };
+    return { placeholder: method === 'POST' ? `urn:uuid:${id}` : `${type}/${id}`, method, resource: r, reuse: how.startsWith('reuse'), orPost: how === 'reuse, else POST' };
   }
 
   private async doPlant(client: FhirClient): Promise<void> {
@@ -166,11 +226,18 @@ export class TypeFixtures {
       const e: Record<string, Entry> = {};
       for (const v of VARIANTS) e[v] = this.entryOf(p.resources![v], `${p.param.name}:${v}`);
       for (const [name, x] of Object.entries(p.extras ?? {})) e[name] = this.entryOf(x.resource, `${p.param.name}:${name}`);
+      if (p.reverse) {
+        // The source resources point at this param's own three, in the same transaction.
+        const map = new Map(VARIANTS.map((v) => [p.reverse!.placeholders[v], e[v]!.placeholder]));
+        for (const v of VARIANTS) e[`source-${v}`] = this.entryOf(deepReplace(p.reverse.resources[v], map) as Record<string, any>, `${p.param.name}:source:${v}`, p.reverse.source);
+      }
       this.paramEntries.set(p.param.name, e);
-      if (!p.generated) continue;
-      const g = {} as Record<Variant, Entry>;
-      for (const v of VARIANTS) g[v] = this.entryOf(p.generated.resources[v], `${p.param.name}#generated:${v}`);
-      this.paramEntries.set(`${p.param.name}#generated`, g);
+      for (const [triple, extra] of [['generated', p.generated], ['terminology', p.terminology], ['hierarchy', p.hierarchy]] as const) {
+        if (!extra) continue;
+        const g = {} as Record<Variant, Entry>;
+        for (const v of VARIANTS) g[v] = this.entryOf(extra.resources[v], `${p.param.name}#${triple}:${v}`);
+        this.paramEntries.set(`${p.param.name}#${triple}`, g);
+      }
     }
     // Chunks of whole params, at most CHUNK entries each (one param's entries are never split).
     const chunks: [string, Record<string, Entry>][][] = [];
@@ -260,7 +327,7 @@ export class TypeFixtures {
   }
 
   /** Why a planned param cannot be judged after planting (undefined: it can). */
-  problemFor(plan: ParamPlan, triple?: 'generated'): PlantProblem | undefined {
+  problemFor(plan: ParamPlan, triple?: SubQuery['triple']): PlantProblem | undefined {
     if (this.problem) return this.problem;
     const own = this.paramProblems.get(plan.status === 'sequential' ? '#sequential' : `${plan.param.name}${triple ? `#${triple}` : ''}`);
     return own ? { kind: 'rejected', message: own } : undefined;
@@ -270,7 +337,7 @@ export class TypeFixtures {
    * What was planted for a param: by name (the three variants, then the extras), the stored copy (`planted`, with the
    * server's id) and the resource as sent (references resolved).
    */
-  resolvedFor(plan: ParamPlan, triple?: 'generated'): Resolved & { planted: Record<string, Record<string, any>>; sent: Record<string, Record<string, any>> } {
+  resolvedFor(plan: ParamPlan, triple?: SubQuery['triple']): Resolved & { planted: Record<string, Record<string, any>>; sent: Record<string, Record<string, any>> } {
     const entries: Record<string, Entry> | undefined = plan.status === 'sequential' ? this.sequential : this.paramEntries.get(`${plan.param.name}${triple ? `#${triple}` : ''}`);
     if (!entries) throw new Error(`${plan.type}:${plan.param.name} was not planted`);
     const planted = Object.fromEntries(Object.entries(entries).map(([name, e]) => [name, e.stored!]));
@@ -281,6 +348,37 @@ export class TypeFixtures {
       ref: (ph) => this.refs.get(ph) ?? ph,
       stored: (v) => planted[v]!,
     };
+  }
+
+  /** The type a param's reference placeholders point at on this target (pickTarget), when it planted any. */
+  targetTypeOf(param: string): string | undefined {
+    return this.pointsAt.get(param);
+  }
+
+  /** The stored pool target of `type` in slot 0..2 (its chain param's match, second, decoy). */
+  poolTargetOf(type: string, slot: number): Record<string, any> | undefined {
+    return this.poolEntries.get(`${type}#${slot}`)?.stored;
+  }
+
+  /** Every stored pool target by `Type/id`. */
+  poolTargets(): Map<string, Record<string, any>> {
+    const out = new Map<string, Record<string, any>>();
+    for (const e of this.poolEntries.values()) if (e.stored) out.set(`${e.stored.resourceType}/${e.stored.id}`, e.stored);
+    return out;
+  }
+
+  /** The chain param of a pool target type and the plan its slot values come from. */
+  chainOf(type: string): { param: SearchParam; plan: ParamPlan } | undefined {
+    return this.chainPlans.get(type);
+  }
+
+  /** Every stored resource of this type the params' triples and extras planted (what :missing and revinclude are judged over). */
+  plantedOwn(): Record<string, any>[] {
+    const out: Record<string, any>[] = [];
+    for (const group of [...this.paramEntries.values(), ...(this.sequential ? [this.sequential] : [])]) {
+      for (const e of Object.values(group)) if (e.stored?.resourceType === this.resource.type) out.push(e.stored);
+    }
+    return out;
   }
 
   /** Ids of the resources of this type this fixture created (params' triples, the sequential triple, same-type targets). */

@@ -116,9 +116,10 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
         throw scrubbed(e, s.env.verbose);
       }
       const kind = e.kind;
-      if (gap && gapExcuses(gap.kind, kind)) {
-        await finish('expected-gap', `${gap.kind} as expected (${gap.ticket ?? 'gap'} since ${gap.since}): ${(e as Error).message}`);
-        await annotate(`expected gap: ${gap.reason}`);
+      const excusing = s.gaps.lookup(capability, kind);
+      if (excusing && gapExcuses(excusing.kind, kind)) {
+        await finish('expected-gap', `${excusing.kind} as expected (${excusing.ticket ?? 'gap'} since ${excusing.since}): ${(e as Error).message}`);
+        await annotate(`expected gap: ${excusing.reason}`);
         return;
       }
       await finish('fail', (e as Error).message);

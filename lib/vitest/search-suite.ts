@@ -16,6 +16,8 @@ import { session } from '../run/session.ts';
 import { CheckFailure } from '../verdicts.ts';
 import { capabilityTest } from './capability.ts';
 import { scopedHook } from './scope.ts';
+import { referencePairs, writableOf } from '../search/related.ts';
+import { relatedSearchTests } from './search-related.ts';
 
 export function selectedSearchTypes(env: NodeJS.ProcessEnv = process.env): string[] | null {
   return readEnv(env).searchTypes;
@@ -43,6 +45,8 @@ export function searchParamSuite(part: number, parts: number): void {
   const writable = writableTypes(s.matrix, s.gaps);
   const coverage: ParamCoverage[] = [];
   const started = Date.now();
+  // The matrix's own pairs (its writability, not this target's): the capability ids name them (related.ts).
+  const pairs = referencePairs(s.matrix, writableOf(s.matrix.resources), mine);
 
   for (const type of mine) {
     const resource = s.matrix.resources.find((r) => r.type === type)!;
@@ -51,7 +55,7 @@ export function searchParamSuite(part: number, parts: number): void {
     describe.concurrent(`${type} search parameters`, () => {
       const gap = s.gaps.lookup(`endpoint:${type}`);
       const fx = new TypeFixtures(resource, writable, s.ctx.tag, s,
-        gap?.kind === 'not-enabled' ? `the target's expected gap ${gap.ticket ?? ''} says the ${type} endpoint is not enabled: nothing can be planted` : undefined);
+        gap?.kind === 'not-enabled' ? `the target's expected gap ${gap.ticket ?? ''} says the ${type} endpoint is not enabled: nothing can be planted` : undefined, s.matrix);
       beforeAll(scopedHook('beforeAll', async () => {
         if (!s.ctx.target.readOnly) await fx.plant(s.client);
       }), 600_000);
@@ -67,12 +71,20 @@ export function searchParamSuite(part: number, parts: number): void {
             extras: plan.extras && Object.keys(plan.extras).length ? Object.keys(plan.extras) : undefined,
           });
         }
+        for (const [capability, { kind, plan }] of related) {
+          const problem = !s.ctx.target.readOnly ? fx.problemFor(plan) : undefined;
+          coverage.push({
+            type, name: capability.slice(`search:${type}:`.length), capability, paramType: kind,
+            status: problem || s.ctx.target.readOnly ? 'not-run' : 'tested', reason: problem?.message ?? (s.ctx.target.readOnly ? 'read-only target' : undefined), checks: [],
+          });
+        }
         const warning = leftoversWarning(s.ctx.target.readOnly ? [] : await fx.teardown(s.client, s.matrix));
         if (warning) console.warn(warning);
       }), 600_000);
 
       for (const plan of fx.plans) {
         const cap = plan.param.capability;
+        if (s.capabilities.get(cap)?.notTested) continue;
         if (plan.status === 'not-run') {
           capabilityTest(cap, `${type}?${plan.param.name} is judged by the search suite (not run: ${plan.reason})`, async (c) => {
             // A type whose endpoint is not there is a failure of its own kind (an expected gap where the target says so).
@@ -92,6 +104,7 @@ export function searchParamSuite(part: number, parts: number): void {
           }, { writes: true });
         }
       }
+      const related = relatedSearchTests(s, fx, pairs);
     });
   }
 

@@ -47,7 +47,7 @@ describe('unknown params, strict vs lenient', () => {
     ['name:sounds-like=x'],
     ['birthdate:exact=2020'],
     ['general-practitioner.name=x'],
-    ['_has:Observation:subject:code=1234'],
+    ['_has:Observation:nope:code=1234'],
     ['_text=abc'],
   ])('%s', ([q]) => {
     const lenient = search(`${q}&gender=male`);

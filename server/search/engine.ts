@@ -10,8 +10,10 @@
 //
 // Choices:
 // - Params are ANDed (each becomes `id IN (…)`), comma values ORed inside one param.
-// - Unknown params, unsupported modifiers, chains (`a.b`), params without a usable expression (`_has`, special) are
-//   left out of `applied`; with strict handling they are a 400 (not-supported) instead.
+// - Unknown params, unsupported modifiers, params without a usable expression (special) are left out of `applied`;
+//   with strict handling they are a 400 (not-supported) instead.
+// - Chains (`subject:Patient.name=x`, `subject.name=x`) one level or more, and `_has:Type:ref:param=x` (reverse
+//   chaining), are sub-searches of the other type turned into id sets (faults chain-ignored / has-ignored drop them).
 // - `opts.unfiltered` ('Type:name', the playground's known gaps) and the fault `ignore-param=Type:name` make a param
 //   silently ignored in BOTH modes, checked before the unknown-param rule: the playground is known to answer such
 //   searches unfiltered (200), not with a 400, and this is what the harness must observe and attribute to the gap.
@@ -36,12 +38,12 @@ import type { FaultSet } from '../faults.ts';
 import type { Cond } from './compare.ts';
 import { parseDateRange } from './dates.ts';
 import { badValue, searchError } from './errors.ts';
-import { extract } from './extract.ts';
+import { extract, modifierRows } from './extract.ts';
 import { valueCondition, type MatchCtx } from './matchers.ts';
 import { ParamRegistry, type ParamDef, type ValueKind } from './params.ts';
 import { type SortKey, sortable, sortIds } from './sort.ts';
 import { IndexStore, TABLE_OF } from './store.ts';
-import { splitEscaped } from './values.ts';
+import { splitEscaped, unescapeValue } from './values.ts';
 
 export { SearchError } from './errors.ts';
 
@@ -49,6 +51,10 @@ export interface SearchEngineOptions {
   /** 'Type:name' params to silently ignore (the playground profile's known gaps). */
   unfiltered: ReadonlySet<string>;
   faults: FaultSet;
+  /** The `system|code`s of a ValueSet for :in/:not-in; undefined when the server does not know it. */
+  valueSet?: (url: string) => { system: string; code: string }[] | undefined;
+  /** `code` and every code below (or above) it in `system`; undefined when the server does not hold it. */
+  hierarchy?: (system: string, code: string, direction: 'below' | 'above') => string[] | undefined;
 }
 
 export interface SearchEngine {
@@ -64,14 +70,20 @@ export interface SearchEngine {
   readonly compileFailures: readonly string[];
   /** Evaluation errors met while indexing (`Type/id param: message`), newest last, at most 100 kept. */
   readonly indexProblems: readonly string[];
+  /** `Type/id`s the given resources of `type` refer to through reference param `param` (optionally only to `targetType`). */
+  referencesOf(type: string, param: string, ids: readonly string[], targetType?: string): { type: string; id: string }[];
+  /** Ids of the resources of `sourceType` that refer to one of `ids` of `targetType` through `param`. */
+  referrersOf(sourceType: string, param: string, targetType: string, ids: readonly string[]): string[];
+  /** Whether `param` is a usable reference param of `type` (what _include and _revinclude may name). */
+  isReferenceParam(type: string, param: string): boolean;
 }
 
 const RESULT_PARAMS = new Set(['_include', '_revinclude', '_contained', '_containedType']);
 const MODIFIERS: Record<string, ReadonlySet<string>> = {
-  token: new Set(['not', 'text']),
+  token: new Set(['not', 'text', 'of-type', 'in', 'not-in', 'below', 'above']),
   string: new Set(['exact', 'contains']),
   uri: new Set(['below', 'above']),
-  reference: new Set(['identifier']),
+  reference: new Set(['identifier', 'text']),
   date: new Set(),
   number: new Set(),
   quantity: new Set(),
@@ -133,6 +145,9 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
         store.addRows(type, id, def.name, 0, rows);
         store.addPresent(type, id, def.name);
       }
+      const extra = modifierRows(def.kind as ValueKind, nodes);
+      if (extra.ofType.length) store.addRows(type, id, `${def.name}#of-type`, 0, { kind: 'token', rows: extra.ofType });
+      if (extra.display.length) store.addRows(type, id, `${def.name}#display`, 0, { kind: 'string', rows: extra.display });
     }
   }
 
@@ -152,7 +167,9 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
     if (modifier === 'missing') {
       if (value !== 'true' && value !== 'false') throw badValue(rawName, value, 'expected true or false');
       const sub = 'SELECT id FROM idx_present WHERE type = ? AND param = ?';
-      return { sql: `r.id ${value === 'true' ? 'NOT IN' : 'IN'} (${sub})`, args: [type, def.name] };
+      // Fault missing-inverted: :missing=true returns the resources that have a value, and :missing=false those without.
+      const absent = (value === 'true') !== opts.faults.has('missing-inverted');
+      return { sql: `r.id ${absent ? 'NOT IN' : 'IN'} (${sub})`, args: [type, def.name] };
     }
     const values = splitEscaped(value, ',');
     if (def.kind === 'composite') {
@@ -168,6 +185,45 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
       });
       return { sql: `r.id IN (${parts.map((p) => p.sql).join(' UNION ')})`, args: parts.flatMap((p) => p.args) };
     }
+    // ":of-type — system|code|value, where the system and code refer to an Identifier.type.coding" and ":text" on a
+    // reference (Reference.display) search the rows indexed beside the param's own (modifierRows).
+    if (modifier === 'of-type' || (modifier === 'text' && def.kind === 'reference')) {
+      const ofType = modifier === 'of-type';
+      const conds = values.map((v) => {
+        if (!ofType) return valueCondition('string', undefined, v, ctx);
+        const parts = splitEscaped(v, '|').map(unescapeValue);
+        if (parts.length !== 3 || parts.some((x) => !x)) throw badValue(rawName, v, 'expected system|code|value');
+        return { sql: '(system = ? AND code = ?)', args: [parts[0], `${parts[1]}|${parts[2]}`] };
+      });
+      const sel = valueSelect(type, `${def.name}#${ofType ? 'of-type' : 'display'}`, ofType ? 'token' : 'string', conds, false);
+      return { sql: `r.id IN (${sel.sql})`, args: sel.args };
+    }
+    // ":in — the search parameter is a URI … that identifies a value set, and the search parameter tests whether the
+    // coding is in the specified value set"; ":not-in — … is not in" (a resource without any coding in it, as :not).
+    if (modifier === 'in' || modifier === 'not-in') {
+      const conds = values.map((v) => {
+        const url = unescapeValue(v);
+        const codes = opts.valueSet?.(url);
+        if (!codes) throw searchError(400, 'not-found', `ValueSet ${url} is not known to this server (${rawName})`);
+        // A code read without a system (a plain `code` element) is in the ValueSet when one of its members has that code.
+        return { sql: '(code IN (SELECT json_extract(value, \'$.code\') FROM json_each(?) WHERE system IS NULL OR json_extract(value, \'$.system\') = system))', args: [JSON.stringify(codes)] };
+      });
+      const sel = valueSelect(type, def.name, 'token', conds, false);
+      return { sql: `r.id ${modifier === 'in' ? 'IN' : 'NOT IN'} (${sel.sql})`, args: sel.args };
+    }
+    // ":below — the value in a resource is subsumed by the specified value (is-a, or hierarchical relationships)";
+    // ":above — the value in a resource subsumes the specified value".
+    if (def.kind === 'token' && (modifier === 'below' || modifier === 'above')) {
+      const conds = values.map((v) => {
+        const [system, code, ...rest] = splitEscaped(v, '|').map(unescapeValue);
+        if (!system || !code || rest.length) throw badValue(rawName, v, 'expected system|code');
+        const codes = opts.hierarchy?.(system, code, modifier);
+        if (!codes) throw searchError(400, 'not-found', `${system}|${code} is not a code this server holds in a hierarchy (${rawName})`);
+        return { sql: '((system = ? OR system IS NULL) AND code IN (SELECT value FROM json_each(?)))', args: [system, JSON.stringify(codes)] };
+      });
+      const sel = valueSelect(type, def.name, 'token', conds, false);
+      return { sql: `r.id IN (${sel.sql})`, args: sel.args };
+    }
     const kind = def.kind as ValueKind;
     const sel = valueSelect(type, def.name, kind, values.map((v) => valueCondition(kind, modifier, v, ctx)), false);
     // ":not — ... the search returns all resources that do not have a matching value, including resources that have
@@ -176,7 +232,40 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
     return { sql: `r.id IN (${sel.sql})`, args: sel.args };
   }
 
-  function search(type: string, params: [string, string][], { strict }: { strict: boolean }) {
+  // R5 search.html (chaining): "reference parameters may be 'chained' by appending them with a period (.) followed by
+  // the name of a search parameter defined for the target resource"; the target type may be named with a modifier
+  // (`subject:Patient.name`), else every target type of the reference param that has the chained param is searched.
+  function chainClause(type: string, rawName: string, dot: number, value: string, strict: boolean, depth: number): Cond | null | 'unknown' {
+    const [name, typeModifier] = rawName.slice(0, dot).split(':') as [string, string | undefined];
+    const def = registry.get(type, name);
+    const rest = rawName.slice(dot + 1);
+    if (!def || def.kind !== 'reference' || !registry.usable(def) || depth > 3 || !rest) return 'unknown';
+    const candidates = typeModifier ? [typeModifier] : (def.targets ?? registry.types());
+    const parts: Cond[] = [];
+    for (const target of candidates) {
+      if (!registry.get(target, rest.split(/[.:]/)[0]!)) continue;
+      const ids = search(target, [[rest, value]], { strict }, depth + 1).ids;
+      parts.push({ sql: `SELECT id FROM idx_ref WHERE type = ? AND param = ? AND rtype = ? AND rid IN (SELECT value FROM json_each(?))`, args: [type, def.name, target, JSON.stringify(ids)] });
+    }
+    if (!parts.length) return 'unknown';
+    return { sql: `r.id IN (${parts.map((p) => p.sql).join(' UNION ')})`, args: parts.flatMap((p) => p.args) };
+  }
+
+  // R5 search.html (_has): "The _has parameter provides limited support for reverse chaining - that is, selecting
+  // resources based on the properties of resources that refer to them": `Patient?_has:Observation:patient:code=1234`.
+  function hasClause(type: string, rawName: string, value: string, strict: boolean, depth: number): Cond | null | 'unknown' {
+    const [, source, ref, ...rest] = rawName.split(':');
+    const inner = rest.join(':');
+    const def = source && ref ? registry.get(source, ref) : undefined;
+    if (!def || def.kind !== 'reference' || !registry.usable(def) || !inner || depth > 3) return 'unknown';
+    const sources = search(source!, [[inner, value]], { strict }, depth + 1).ids;
+    return {
+      sql: 'r.id IN (SELECT rid FROM idx_ref WHERE type = ? AND param = ? AND rtype = ? AND id IN (SELECT value FROM json_each(?)))',
+      args: [source!, def.name, type, JSON.stringify(sources)],
+    };
+  }
+
+  function search(type: string, params: [string, string][], { strict }: { strict: boolean }, depth = 0) {
     const clauses: Cond[] = [];
     const applied: [string, string][] = [];
     const sortKeys: SortKey[] = [];
@@ -190,7 +279,22 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
       const name = colon < 0 ? rawName : rawName.slice(0, colon);
       const modifier = colon < 0 ? undefined : rawName.slice(colon + 1);
       if (RESULT_PARAMS.has(name)) continue;
-      if (opts.unfiltered.has(`${type}:${name}`) || ignoreParam === `${type}:${name}`) continue;
+      // A chain's own param name is what comes before the first '.' (and its :Type modifier).
+      const dot = rawName.indexOf('.');
+      const base = dot < 0 ? name : rawName.slice(0, dot).split(':')[0]!;
+      if (opts.unfiltered.has(`${type}:${base}`) || ignoreParam === `${type}:${base}`) continue;
+      if (name === '_has') {
+        const cond = hasClause(type, rawName, value, strict, depth);
+        if (cond === 'unknown') unknown(`Unsupported reverse chain "${rawName}" for resource type ${type}`);
+        else if (cond && !opts.faults.has('has-ignored')) { clauses.push(cond); applied.push([rawName, value]); }
+        continue;
+      }
+      if (dot >= 0) {
+        const cond = chainClause(type, rawName, dot, value, strict, depth);
+        if (cond === 'unknown') unknown(`Unsupported chained parameter "${rawName}" for resource type ${type}`);
+        else if (cond && !opts.faults.has('chain-ignored')) { clauses.push(cond); applied.push([rawName, value]); }
+        continue;
+      }
       if (rawName === '_sort') {
         const keys: string[] = [];
         for (const k of value.split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -212,6 +316,10 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
         unknown(`Unknown or unsupported search parameter "${rawName}" for resource type ${type}`);
         continue;
       }
+      // Fault modifiers-ignored: :text, :identifier and :of-type are silently dropped (left out of `applied`).
+      if (opts.faults.has('modifiers-ignored') && (modifier === 'text' || modifier === 'identifier' || modifier === 'of-type')) continue;
+      // Fault in-ignored: :in, :not-in, :below and :above (on tokens) are silently dropped.
+      if (opts.faults.has('in-ignored') && def?.kind === 'token' && (modifier === 'in' || modifier === 'not-in' || modifier === 'below' || modifier === 'above')) continue;
       if (!modifierAllowed(def, modifier)) {
         unknown(`Search parameter "${rawName}": modifier ":${modifier}" is not supported for ${def.kind} parameter "${name}" of ${type}`);
         continue;
@@ -227,6 +335,21 @@ export function createSearchEngine(db: Database.Database, matrix: Matrix, opts: 
     return { ids: sortIds(db, type, found, sortKeys), applied };
   }
 
-  return { index, search, compileFailures: registry.compileFailures(), indexProblems };
+  const asList = (ids: readonly string[]) => JSON.stringify(ids);
+  function referencesOf(type: string, param: string, ids: readonly string[], targetType?: string) {
+    const rows = db.prepare(`SELECT DISTINCT rtype, rid FROM idx_ref WHERE type = ? AND param = ? AND rtype IS NOT NULL AND rid IS NOT NULL
+      AND id IN (SELECT value FROM json_each(?))${targetType ? ' AND rtype = ?' : ''}`).all(type, param, asList(ids), ...(targetType ? [targetType] : [])) as { rtype: string; rid: string }[];
+    return rows.map((r) => ({ type: r.rtype, id: r.rid }));
+  }
+  function referrersOf(sourceType: string, param: string, targetType: string, ids: readonly string[]) {
+    return db.prepare('SELECT DISTINCT id FROM idx_ref WHERE type = ? AND param = ? AND rtype = ? AND rid IN (SELECT value FROM json_each(?))')
+      .pluck().all(sourceType, param, targetType, asList(ids)) as string[];
+  }
+  function isReferenceParam(type: string, param: string) {
+    const def = registry.get(type, param);
+    return !!def && def.kind === 'reference' && registry.usable(def);
+  }
+
+  return { index, search: (type, params, o) => search(type, params, o), compileFailures: registry.compileFailures(), indexProblems, referencesOf, referrersOf, isReferenceParam };
 }
 

@@ -11,7 +11,7 @@ export class SearchError extends Error {
   }
 }
 
-export function searchError(status: number, code: 'not-supported' | 'invalid', diagnostics: string): SearchError {
+export function searchError(status: number, code: 'not-supported' | 'invalid' | 'not-found', diagnostics: string): SearchError {
   return new SearchError(status, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] });
 }
 

@@ -193,3 +193,21 @@ export function extract(kind: ValueKind, nodes: unknown[]): Rows {
       return { kind, rows: typed.flatMap((t) => (typeof t.value === 'string' && t.value ? [{ uri: t.value }] : [])) };
   }
 }
+
+/**
+ * Rows for the modifiers that search beside a param's own values: `:of-type` on a token (each Identifier type coding
+ * with the identifier's value: system = type system, code = `typeCode|value`) and `:text` on a reference
+ * (Reference.display, as a string).
+ */
+export function modifierRows(kind: ValueKind, nodes: unknown[]): { ofType: TokenRow[]; display: StringRow[] } {
+  const ofType: TokenRow[] = [];
+  const display: StringRow[] = [];
+  for (const { type, value } of typedValues(nodes)) {
+    if (!isObj(value)) continue;
+    if (kind === 'token' && type === 'Identifier' && str(value.value) && isObj(value.type)) {
+      for (const c of arr(value.type.coding)) if (isObj(c) && str(c.code)) ofType.push({ system: str(c.system), code: `${c.code}|${value.value}`, text: null });
+    }
+    if (kind === 'reference' && type === 'Reference' && str(value.display)) display.push({ raw: value.display as string, norm: normaliseString(value.display as string) });
+  }
+  return { ofType, display };
+}

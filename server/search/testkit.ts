@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import type { Resource } from 'fhir/r5.js';
 import type { Matrix, SearchParam, SearchParamType, CompositeComponent } from '../../lib/matrix/types.ts';
 import type { FaultName, FaultSet } from '../faults.ts';
-import { createSearchEngine, type SearchEngine } from './engine.ts';
+import { createSearchEngine, type SearchEngine, type SearchEngineOptions } from './engine.ts';
 
 export function sp(name: string, type: SearchParamType, expression: string | null, extra: Partial<SearchParam> = {}): SearchParam {
   return {
@@ -82,10 +82,10 @@ export interface Kit {
 
 let stamp = Date.parse('2024-01-01T00:00:00Z');
 
-export function kit(opts: { matrix?: Matrix; unfiltered?: string[]; faults?: [FaultName, string][] } = {}): Kit {
+export function kit(opts: { matrix?: Matrix; unfiltered?: string[]; faults?: [FaultName, string][] } & Pick<SearchEngineOptions, 'valueSet' | 'hierarchy'> = {}): Kit {
   const db = new Database(':memory:');
   const faults: FaultSet = new Map(opts.faults ?? []);
-  const engine = createSearchEngine(db, opts.matrix ?? TEST_MATRIX, { unfiltered: new Set(opts.unfiltered ?? []), faults });
+  const engine = createSearchEngine(db, opts.matrix ?? TEST_MATRIX, { unfiltered: new Set(opts.unfiltered ?? []), faults, valueSet: opts.valueSet, hierarchy: opts.hierarchy });
   return {
     engine,
     db,
