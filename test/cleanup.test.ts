@@ -77,20 +77,26 @@ describe('cleanup sweeps every page of every type', () => {
 
   test('a target that refuses some deletes: the rest still goes, the refusals are named with the answer, exit 1', async () => {
     await plant({ Patient: 150, Observation: 150, Encounter: 50 });
-    // A proxy that answers every DELETE of a Patient 409, as a server with referential integrity might.
+    // A proxy that answers every DELETE of a Patient 409, as a server with referential integrity might — alone or
+    // as an entry of a transaction (which is then refused whole).
     const target = new URL(server.baseUrl);
-    const proxy: Server = createServer((req, res) => {
-      if (req.method === 'DELETE' && req.url!.includes('/Patient/')) {
+    const proxy: Server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const sent = Buffer.concat(chunks);
+      const deletesPatient = req.method === 'DELETE' ? req.url!.includes('/Patient/')
+        : req.method === 'POST' && /"method"\s*:\s*"DELETE"\s*,\s*"url"\s*:\s*"Patient\//.test(sent.toString());
+      if (deletesPatient) {
         res.writeHead(409, { 'content-type': 'application/fhir+json' }).end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'conflict', diagnostics: 'still referenced' }] }));
         return;
       }
-      req.pipe(request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, async (up) => {
+      request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, async (up) => {
         // Links in the answers (next pages) point at the proxy, as a well-configured one makes them.
         let body = '';
         for await (const chunk of up) body += chunk;
         const { 'content-length': _, ...headers } = up.headers;
         res.writeHead(up.statusCode!, headers).end(body.split(target.origin).join(self));
-      }));
+      }).end(sent);
     });
     await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
     const self = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;

@@ -54,16 +54,24 @@ export function subsumesPlan(url: string): SubsumesPlan {
 
 export interface DesignationPlan { supplement: string; system: string; code: string; byLanguage: [language: string, values: string[]][] }
 
-/** A concept the supplement translates into the most languages (uz and ru first). */
+/**
+ * A concept the supplement translates into the most languages (uz and ru first). R5 does not say which translation a
+ * server shows when the code system itself has one in the same language too, so languages the code system already
+ * covers are asked about only where nothing else is left, and then either translation is accepted.
+ */
 export function designationPlan(url: string, draw: Draw): DesignationPlan {
   const sup = codeSystem(url)!;
-  const langs = (code: string) => [...new Set(sup.concept(code)!.designations.map((d) => d.language).filter((l): l is string => !!l))];
-  const rank = (code: string) => langs(code).filter((l) => l === 'uz' || l === 'ru').length * 10 + langs(code).length;
+  const base = codeSystem(sup.supplements!);
+  const inBase = (code: string, l: string) => base?.concept(code)?.designations.filter((d) => d.language === l).map((d) => d.value) ?? [];
+  const all = (code: string) => [...new Set(sup.concept(code)!.designations.map((d) => d.language).filter((l): l is string => !!l))];
+  const unambiguous = (code: string) => all(code).filter((l) => !inBase(code, l).length);
   const codes = [...sup.concepts.keys()];
+  const langs = codes.some((c) => unambiguous(c).length) ? unambiguous : all;
+  const rank = (code: string) => langs(code).filter((l) => l === 'uz' || l === 'ru').length * 10 + langs(code).length;
   const best = Math.max(...codes.map(rank));
   const code = draw.pick(codes.filter((c) => rank(c) === best));
   const byLanguage = langs(code).sort((a, b) => (a === 'uz' ? -1 : b === 'uz' ? 1 : a === 'ru' ? -1 : b === 'ru' ? 1 : a.localeCompare(b))).slice(0, 2)
-    .map((l): [string, string[]] => [l, sup.concept(code)!.designations.filter((d) => d.language === l).map((d) => d.value)]);
+    .map((l): [string, string[]] => [l, [...sup.concept(code)!.designations.filter((d) => d.language === l).map((d) => d.value), ...inBase(code, l)]]);
   return { supplement: url, system: sup.supplements!, code, byLanguage };
 }
 

@@ -78,4 +78,15 @@ describe('plans', () => {
     const sup = `${T}/CodeSystem/administrative-gender-cs`;
     expect(designationPlan(sup, d(sup)).byLanguage.map(([l]) => l)).toEqual(['uz', 'ru']);
   });
+
+  test('a designation plan asks in no language the code system itself translates the code into (R5 does not say which a server shows)', () => {
+    // publication-status has its own ru designations ("черновик"); the supplement's are "Черновик"….
+    const sup = `${T}/CodeSystem/publication-status-cs`;
+    for (let seed = 0; seed < 20; seed++) {
+      const p = designationPlan(sup, draw(seed, sup));
+      const base = codeSystem(p.system)!.concept(p.code)!;
+      expect(p.byLanguage.length).toBeGreaterThan(0);
+      for (const [language] of p.byLanguage) expect(base.designations.filter((x) => x.language === language)).toEqual([]);
+    }
+  });
 });
