@@ -1,6 +1,6 @@
 // Reads a search parameter's FHIRPath expression as something the planter can write into: branches of dotted steps
 // (`X.a.ofType(T)`, `(X.a as T)`, `X.a.where(system='email')`, `X.subject.where(reference.contains('Patient/'))`).
-// Anything else (exists(), extension(), and/or, resolve() chains) is unplantable: the search suite reports not-run.
+// `X.item.where(extension('url').exists())`. Anything else (other exists(), extension(), and/or, resolve() chains) is unplantable: the search suite reports not-run.
 
 export interface Step {
   name: string;
@@ -11,6 +11,8 @@ export interface Step {
   /** `where(reference.contains('Patient/'))` / `where(resolve() is Patient)`: the reference must name this text/type. */
   refContains?: string;
   refType?: string;
+  /** `where(extension('url').exists())`: this step's node carries that extension. */
+  extension?: string;
 }
 
 export interface Branch {
@@ -138,7 +140,9 @@ function branch(text: string, relative: boolean): Branch {
       const eq = /^\s*([a-z][A-Za-z]*)\s*=\s*'([^']*)'\s*$/.exec(arg);
       const contains = /^\s*reference\.(?:contains|startsWith)\('([^']*)'\)\s*$/.exec(arg);
       const isType = /^\s*resolve\(\)\s+is\s+(?:FHIR\.)?([A-Z][A-Za-z]+)\s*$/.exec(arg);
+      const ext = /^\s*extension\('([^']+)'\)\.exists\(\)\s*$/.exec(arg);
       if (eq) (last.equals ??= []).push({ field: eq[1]!, value: eq[2]! });
+      else if (ext) last.extension = ext[1]!;
       else if (contains) last.refContains = contains[1]!;
       else if (isType) last.refType = isType[1]!;
       else throw new Unplantable(`unsupported filter where(${arg}) in "${text}"`);

@@ -63,6 +63,8 @@ export function write(root: Record<string, unknown>, chain: { el: ElementInfo; t
     }
     if (el.types.includes('Resource') && /^[A-Z]/.test(type) && !el.types.includes(type)) next.resourceType = type;
     for (const e of step.equals ?? []) next[e.field] = e.value;
+    // Any value makes the extension exist; a boolean is the simplest one (and isSubject's own type).
+    if (step.extension) next.extension = [...((next.extension as unknown[]) ?? []), { url: step.extension, valueBoolean: true }];
     // Fill the new node's required children, except the one the path continues into.
     const skip = chain[i + 1]!.el.name;
     const placeholder = skip in next ? undefined : '__skip__';

@@ -32,10 +32,11 @@ describe('branches', () => {
     ['Patient.deceased != false', [{ root: 'Patient', steps: ['deceased(boolean)'] }]],
     ['Bundle.entry.resource.ofType(Composition).status', [{ root: 'Bundle', steps: ['entry', 'resource(Composition)', 'status'] }]],
     ['Person.link.target.where(resolve() is Patient)', [{ root: 'Person', steps: ['link', 'target<Patient>'] }]],
+    ["QuestionnaireResponse.item.where(extension('http://x/isSubject').exists()).answer.value.ofType(Reference)", [{ root: 'QuestionnaireResponse', steps: ['item+http://x/isSubject', 'answer', 'value(Reference)'] }]],
   ] as const)('%s', ([expr, want]) => {
     const got = branches(expr).map((b) => ({
       root: b.root,
-      steps: b.steps.map((s) => s.name + (s.ofType ? `(${s.ofType})` : '') + (s.equals ? `[${s.equals.map((e) => `${e.field}=${e.value}`).join()}]` : '') + (s.refContains ? `{${s.refContains}}` : '') + (s.refType ? `<${s.refType}>` : '')),
+      steps: b.steps.map((s) => s.name + (s.ofType ? `(${s.ofType})` : '') + (s.equals ? `[${s.equals.map((e) => `${e.field}=${e.value}`).join()}]` : '') + (s.refContains ? `{${s.refContains}}` : '') + (s.refType ? `<${s.refType}>` : '') + (s.extension ? `+${s.extension}` : '')),
     }));
     expect(got).toEqual(want);
   });
@@ -43,7 +44,7 @@ describe('branches', () => {
   test.for([
     ['Location.address.city |', /empty union branch/],
     ['Patient.name.family and Patient.active', /operators/],
-    ["QuestionnaireResponse.item.where(extension('x').exists()).answer", /unsupported filter/],
+    ["QuestionnaireResponse.item.where(extension('x').empty()).answer", /unsupported filter/],
   ] as const)('%s is unplantable', ([expr, why]) => {
     expect(() => branches(expr)).toThrow(Unplantable);
     expect(() => branches(expr)).toThrow(why);
