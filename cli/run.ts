@@ -24,6 +24,8 @@ import { loadMatrix, PROJECT_ROOT } from '../lib/matrix/load.ts';
 import { buildResults, EXIT, type Results } from '../lib/report/results.ts';
 import type { PrerequisiteOutcome, RunContext } from '../lib/run/context.ts';
 import { writeJunit } from '../lib/report/junit.ts';
+import { writeJsonRecords } from '../lib/report/json-file.ts';
+import { packRequestLog } from '../lib/client/request-log.ts';
 import ChecksReporter, { type CheckRecord } from '../lib/vitest/checks-reporter.ts';
 import { runReporters } from '../lib/vitest/reporters.ts';
 import { formatSummary } from '../lib/report/console.ts';
@@ -158,6 +160,7 @@ export async function run(o: RunOptions): Promise<number> {
     });
     await vitest.close();
     writeFileSync(join(runDir, 'limiter.json'), `${JSON.stringify(limiter.semaphore.stats(), null, 2)}\n`);
+    packRequestLog(join(runDir, 'requests'));
 
     const checksFile = join(runDir, 'checks.json');
     const checks = existsSync(checksFile) ? (JSON.parse(readFileSync(checksFile, 'utf8')) as CheckRecord[]) : [];
@@ -170,7 +173,7 @@ export async function run(o: RunOptions): Promise<number> {
       gaps: target.gaps, suites, strictGaps: !!o.strictGaps, shard: o.shard, startedAt, checks, searchCoverage,
       server: facts, prerequisites,
     });
-    writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeJsonRecords(join(runDir, 'results.json'), results);
     const wrote = publishRun(results, runDir, matrix, {
       // A shard is part of a run: its merge goes into the history, not the shard.
       historyFile: o.history ?? (o.outDir || o.shard ? undefined : join(PROJECT_ROOT, 'reports', 'history.jsonl')),

@@ -1,8 +1,10 @@
 // The run's request log: one JSON line per attempt (scope, method, path, status, when it was issued, granted a
 // permit and answered) and one per scope (kind, enclosing suites, name), written by each process to its own file
 // under <run>/requests/. It holds no query strings, bodies or headers: nothing there can carry a secret. The
-// benchmark reads it for requests/s and the critical path (lib/run/critical-path.ts).
-import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+// benchmark reads it for requests/s and the critical path (lib/run/critical-path.ts). Once the run is over the CLI
+// gzips each file (packRequestLog): the log of a full run is ~5 MB of JSON lines, ~0.5 MB packed.
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { RequestScope, ScopeKind } from './scope.ts';
@@ -65,9 +67,10 @@ export function readRequestLog(dir: string): { requests: RequestRecord[]; scopes
   const requests: RequestRecord[] = [];
   const scopes = new Map<string, ScopeRecord>();
   let files: string[] = [];
-  try { files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')); } catch { /* no request was logged */ }
+  try { files = readdirSync(dir).filter((f) => f.endsWith('.jsonl') || f.endsWith('.jsonl.gz')); } catch { /* no request was logged */ }
   for (const f of files) {
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+    const bytes = readFileSync(join(dir, f));
+    for (const line of (f.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8').split('\n')) {
       if (!line) continue;
       const rec = JSON.parse(line) as RequestRecord | ScopeRecord;
       if ('scope' in rec) scopes.set(rec.scope, rec);
@@ -75,4 +78,14 @@ export function readRequestLog(dir: string): { requests: RequestRecord[]; scopes
     }
   }
   return { requests, scopes };
+}
+
+/** Gzips every process's log of a finished run (`<pid>.jsonl` → `<pid>.jsonl.gz`); readRequestLog reads either. */
+export function packRequestLog(dir: string): void {
+  let files: string[] = [];
+  try { files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')); } catch { return; }
+  for (const f of files) {
+    writeFileSync(join(dir, `${f}.gz`), gzipSync(readFileSync(join(dir, f))));
+    rmSync(join(dir, f));
+  }
 }

@@ -10,6 +10,7 @@ import type { CheckRecord } from '../vitest/checks-reporter.ts';
 import { ALLURE_DIR, unpackAllureResults } from './allure-pack.ts';
 import { writeJunit } from './junit.ts';
 import { buildResults, type Results } from './results.ts';
+import { writeJsonRecords } from './json-file.ts';
 
 export class MergeError extends Error {
   constructor(message: string) {
@@ -67,7 +68,7 @@ export function mergeShards(dirs: string[], outDir: string, matrix: Matrix, matr
     if (existsSync(parts)) for (const f of readdirSync(parts)) cpSync(join(parts, f), join(outDir, 'search-coverage.parts', `shard${s.index}-${f}`));
   }
   const checks = shards.flatMap((s) => s.checks);
-  writeFileSync(join(outDir, 'checks.json'), `${JSON.stringify(checks, null, 2)}\n`);
+  writeJsonRecords(join(outDir, 'checks.json'), checks);
   // JUnit carries the verdicts of the merged checks, as an unsharded run's does.
   writeJunit(join(outDir, 'junit.xml'), checks, { strictGaps: first.results.options.strictGaps });
 
@@ -82,7 +83,7 @@ export function mergeShards(dirs: string[], outDir: string, matrix: Matrix, matr
     server: r.server, prerequisites: r.prerequisites,
   });
   results.finishedAt = shards.map((s) => s.results.finishedAt).sort().at(-1)!;
-  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeJsonRecords(join(outDir, 'results.json'), results);
   const context = join(first.dir, 'context.json');
   if (existsSync(context)) {
     const ctx = JSON.parse(readFileSync(context, 'utf8')) as Record<string, unknown>;

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'node:path';
 import type { Matrix } from '../matrix/types.ts';
 import { relatedKindOf } from './related.ts';
+import { jsonRecords } from '../report/json-file.ts';
 
 export interface ParamCoverage {
   type: string;
@@ -104,7 +105,7 @@ export function mergeParts(runDir: string, matrix: Matrix, selectedTypes: string
   });
   const merged = mergeCoverage(matrix, parts, selectedTypes);
   const tmp = join(runDir, `.search-coverage.${process.pid}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(merged, null, 2)}\n`);
+  writeFileSync(tmp, jsonRecords(merged));
   renameSync(tmp, join(runDir, 'search-coverage.json'));
   return merged;
 }

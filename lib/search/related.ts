@@ -96,6 +96,7 @@ export function referencePairs(matrix: Pick<Matrix, 'resources'>, writable: Read
  * reference param whose planted values may point at `target`.
  */
 export function hasSourceFor(matrix: Pick<Matrix, 'resources'>, target: string, writable: ReadonlyMap<string, unknown>): { source: string; param: SearchParam } | undefined {
+  if (!matrix.resources.some((r) => r.type === target)) return undefined;
   const ordered = [...matrix.resources].sort((a, b) => Number(a.type === target) - Number(b.type === target));
   for (const r of ordered) {
     if (!writable.has(r.type)) continue;

@@ -3,11 +3,11 @@
 // never finished is an error of the harness, marked `lost`, with a reason naming the crash — never an empty reason
 // and 0 ms passing silently. vitest's unhandled errors (a worker that exited, an exception outside any check) are
 // recorded too, so the run reports itself incomplete.
-import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 import type { Verdict } from '../verdicts.ts';
 import { redactText } from '../client/redact.ts';
+import { writeJsonRecords } from '../report/json-file.ts';
 
 export interface CheckRecord {
   capability?: string;
@@ -79,6 +79,6 @@ export default class ChecksReporter implements Reporter {
     for (const e of unhandledErrors) {
       checks.push({ title: `(unhandled error) ${firstLine(e) ?? 'unknown'}`, file: '(run)', verdict: 'error', reason: redactText(`harness error outside any check: ${firstLine(e) ?? 'unknown'}`), flaky: false, durationMs: 0, lost: true });
     }
-    writeFileSync(join(this.runDir, 'checks.json'), `${JSON.stringify(checks, null, 2)}\n`);
+    writeJsonRecords(join(this.runDir, 'checks.json'), checks);
   }
 }
