@@ -40,6 +40,18 @@ describe('the console of a run', () => {
     expect(g!.items.map((c) => c.id)).toEqual(['concurrency:stale-if-match-412', 'concurrency:lost-update']);
   });
 
+  test('what an expected gap blocks is said apart, in one line, and not counted as failing', () => {
+    const r = results([
+      cap('search:Observation:date', 'expected-gap', 'unfiltered as expected (AV3): Observation?date=… returned every planted Observation'),
+      cap('search:Observation:date:missing', 'blocked', 'blocked by search:Observation:date: Observation?date=… itself does not return exactly the planted matches'),
+      cap('concurrency:weak-etag', 'fail', 'ETag "3" is strong'),
+    ]);
+    const lines = formatSummary(r, '/tmp/run');
+    expect(lines).toContain('  1 capabilities failing, 1 root cause:');
+    expect(lines.filter((l) => l.includes('search:Observation:date:missing'))).toEqual([]);
+    expect(lines).toContain('  1 capability is blocked by 1 expected gap (search:Observation:date): not failures; listed in /tmp/run/failures.md');
+  });
+
   test('failures that share a description and a deciding sub-check share a root cause', () => {
     const r = results([searchFail('Patient', 'birthdate', 'gt'), searchFail('Condition', 'onset-date', 'gt'), searchFail('Patient', 'identifier', 'system|code')]);
     expect(causeOf(r.capabilities[0]!)).toBe('fail: wrong: the search filtered, incorrectly [gt]');

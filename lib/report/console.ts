@@ -107,7 +107,8 @@ export function formatSummary(r: Results, runDir: string, extraFiles: [string, s
   const cov = r.coverage?.search.total;
   if (cov) out.push(`  search coverage: ${cov.tested}/${cov.params} parameters judged (${cov.percent} %); the rest, with reasons, in search-coverage.json`);
 
-  const causes = rootCauses(r);
+  // What stands on an expected gap is blocked by it: known, excused, and not a failure of this run.
+  const [causes, behindGaps] = partition(rootCauses(r), (g) => !(g.root?.verdict === 'expected-gap' && g.items.every((c) => c.verdict === 'blocked')));
   const failing = causes.reduce((n, g) => n + g.items.length + (g.root && BROKEN.has(g.root.verdict) ? 1 : 0), 0);
   if (causes.length) out.push('', `  ${failing} capabilities failing, ${causes.length} root cause${causes.length > 1 ? 's' : ''}:`);
   let listed = 0;
@@ -122,6 +123,11 @@ export function formatSummary(r: Results, runDir: string, extraFiles: [string, s
   }
   if (causes.length > MAX_CONSOLE_CAUSES) out.push(`  … ${causes.length - MAX_CONSOLE_CAUSES} more root causes`);
   if (causes.length) out.push(`  every failing capability, with reason and evidence: ${join(displayDir(runDir), 'failures.md')}`);
+  if (behindGaps.length) {
+    const n = behindGaps.reduce((k, g) => k + g.items.length, 0);
+    const gaps = behindGaps.map((g) => g.root!.id);
+    out.push('', `  ${n} capabilit${n === 1 ? 'y is' : 'ies are'} blocked by ${gaps.length} expected gap${gaps.length > 1 ? 's' : ''} (${gaps.slice(0, 3).join(', ')}${gaps.length > 3 ? ', …' : ''}): not failures; listed in ${join(displayDir(runDir), 'failures.md')}`);
+  }
   for (const c of r.capabilities.filter((x) => x.verdict === 'gap-closed')) out.push(`  ★ gap closed: ${c.id}`);
   for (const c of r.unmapped.filter((x) => BROKEN.has(x.verdict)).slice(0, 5)) out.push(`  ✗ (no capability) ${oneLine(c.title, 80)}: ${oneLine(c.reason, 100)}`);
 
@@ -170,4 +176,8 @@ export function stepSummaryMarkdown(r: Results, maxCauses = 30): string {
     if (causes.length > maxCauses) lines.push('', `… ${causes.length - maxCauses} more root causes in failures.md (run artifact).`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function partition<T>(xs: readonly T[], keep: (x: T) => boolean): [T[], T[]] {
+  return [xs.filter(keep), xs.filter((x) => !keep(x))];
 }
