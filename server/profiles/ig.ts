@@ -29,6 +29,7 @@ export interface ElementDefinition {
 
 interface Index {
   profiles: ProfileSummary[];
+  examples: { resourceType: string; id: string; file: string }[];
   codeSystems: { url: string; content: string; file: string }[];
   valueSets: { url: string; file: string }[];
 }
@@ -91,4 +92,15 @@ export function valueSetCodes(url: string, depth = 0): Set<string> | null {
   }
   expansions.set(key, out);
   return out;
+}
+
+/** The IG's example instances of `type`, as published (ids and references as the IG wrote them). */
+export function examplesOf(type: string): Record<string, unknown>[] {
+  return ig().examples.filter((e) => e.resourceType === type).map((e) => readIg<Record<string, unknown>>(`resources/${e.file}`));
+}
+
+/** Top-level element names R5 requires of `type` (min ≥ 1), as the IG's profile summaries record them for the type. */
+export function baseRequiredOf(type: string): string[] | undefined {
+  const p = ig().profiles.find((x) => x.type === type);
+  return p?.baseRequired.filter((path) => path.split('.').length === 2).map((path) => path.split('.')[1]!);
 }
