@@ -6,9 +6,15 @@ import { reducedToRequired } from './platform-records.ts';
 import { startTestServer } from './test-support.ts';
 
 describe('records only the platform writes', () => {
-  it('reduces an example to resourceType, a suffixed id and the required elements', () => {
-    const example = { resourceType: 'Provenance', id: 'x', target: [{ reference: 'Patient/p' }], agent: [{ who: { reference: 'Practitioner/a' } }], activity: { text: 'a' }, meta: { profile: ['u'] } };
-    expect(reducedToRequired(example, ['target', 'agent', 'missing'])).toEqual({ resourceType: 'Provenance', id: 'x-required-only', target: example.target, agent: example.agent });
+  it('reduces an example to resourceType, a suffixed id and what R5 requires, backbone elements included', () => {
+    const example = {
+      resourceType: 'Provenance', id: 'x', meta: { profile: ['u'] }, target: [{ reference: 'Patient/p' }], activity: { text: 'a' },
+      agent: [{ type: { text: 'author' }, who: { reference: 'Practitioner/a', display: 'A' } }, { who: { reference: 'Device/d' }, role: [{ text: 'r' }] }],
+    };
+    expect(reducedToRequired(example)).toEqual({
+      resourceType: 'Provenance', id: 'x-required-only', target: example.target,
+      agent: [{ who: { reference: 'Practitioner/a', display: 'A' } }, { who: { reference: 'Device/d' } }],
+    });
   });
 
   for (const [profile, expected] of [['conformant', ['example-provenance', 'example-provenance-required-only']], ['playground', null]] as const) {
@@ -19,8 +25,10 @@ describe('records only the platform writes', () => {
         if (!expected) return expect(res.status).toBe(404);
         expect(res.status).toBe(200);
         expect(res.body.entry.map((e: { resource: { id: string } }) => e.resource.id).sort()).toEqual(expected);
-        const activity = await c.call('GET', '/Provenance?activity=http://terminology.hl7.org/CodeSystem/v3-DocumentCompletion|LA');
-        expect(activity.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual(['example-provenance']);
+        for (const query of ['activity=http://terminology.hl7.org/CodeSystem/v3-DocumentCompletion|LA', 'agent-type=author']) {
+          const found = await c.call('GET', `/Provenance?${query}`);
+          expect(found.body.entry.map((e: { resource: { id: string } }) => e.resource.id), query).toEqual(['example-provenance']);
+        }
       } finally {
         await c.server.close();
       }

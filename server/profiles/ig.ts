@@ -98,9 +98,3 @@ export function valueSetCodes(url: string, depth = 0): Set<string> | null {
 export function examplesOf(type: string): Record<string, unknown>[] {
   return ig().examples.filter((e) => e.resourceType === type).map((e) => readIg<Record<string, unknown>>(`resources/${e.file}`));
 }
-
-/** Top-level element names R5 requires of `type` (min ≥ 1), as the IG's profile summaries record them for the type. */
-export function baseRequiredOf(type: string): string[] | undefined {
-  const p = ig().profiles.find((x) => x.type === type);
-  return p?.baseRequired.filter((path) => path.split('.').length === 2).map((path) => path.split('.')[1]!);
-}
