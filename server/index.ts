@@ -9,6 +9,7 @@ import { type Profile, PROFILES, capabilitiesFor } from './capabilities.ts';
 import type { ServerContext } from './context.ts';
 import { type AuthGate, CALLBACK_PATH, FHIR_BASE_PATH, OAUTH_BASE_PATH, requestListener } from './edge.ts';
 import type { FaultSet } from './faults.ts';
+import { loadPlatformRecords } from './platform-records.ts';
 import { createSearchEngine } from './search/engine.ts';
 import { relatedCodes, valueSetCodes } from './terminology.ts';
 import { Store, openDatabase } from './store.ts';
@@ -84,6 +85,8 @@ export async function startServer(opts: InternalServerOptions = {}): Promise<Run
   });
   const store = new Store(db, (type, id, resource) => engine.index(type, id, resource));
   const ctx: ServerContext = { store, caps, faults, engine, baseUrl: '', tokenUrl: '' };
+  // Before the listener exists: no client ever sees the server without what the platform itself would have written.
+  const platformRecords = loadPlatformRecords(ctx);
 
   // The OAuth issuer URL contains the port, so the listener exists before the auth module does.
   let authReady: (gate: AuthGate) => void = () => {};
@@ -129,7 +132,7 @@ export async function startServer(opts: InternalServerOptions = {}): Promise<Run
       throw err;
     }
   }
-  log(`listening on ${ctx.baseUrl} (profile ${profile}${faults.size ? `, faults ${[...faults.keys()].join(', ')}` : ''})`);
+  log(`listening on ${ctx.baseUrl} (profile ${profile}${faults.size ? `, faults ${[...faults.keys()].join(', ')}` : ''}${platformRecords.length ? `; holds ${platformRecords.join(', ')}, which only the platform writes` : ''})`);
   return {
     baseUrl: ctx.baseUrl,
     tokenUrl: ctx.tokenUrl,

@@ -13,6 +13,18 @@ test('ignore-param=Observation:code fails exactly search:Observation:code, as un
   expect(r.results!.capabilities.find((c) => c.id === 'search:Observation:code')?.reason).toMatch(/^unfiltered/);
 }, 600_000);
 
+// Provenance is judged on found data (the example and its twin reduced to what R5 requires, which has no activity):
+// an ignored activity returns the twin, which the oracle says does not match.
+test('ignore-param=Provenance:activity fails exactly search:Provenance:activity on found data, as unfiltered', async () => {
+  const r = await run('ignore-param=Provenance:activity', 'Provenance');
+  expect(idsWith(r.results, 'fail', 'error')).toEqual(['search:Provenance:activity']);
+  const reason = r.results!.capabilities.find((c) => c.id === 'search:Provenance:activity')?.reason;
+  expect(reason).toMatch(/^unfiltered/);
+  expect(reason).toContain('example-provenance-required-only');
+  expect(reason).toContain('found data: the value came from Provenance/example-provenance at Provenance.activity');
+  expect(idsWith(r.results, 'pass')).toContain('search:Provenance:patient');
+}, 600_000);
+
 test('date-boundary fails exactly the date params (gt/lt at the boundary), as wrong', async () => {
   const r = await run('date-boundary', 'Observation,Condition,Encounter');
   const cov = readCoverage(r.outDir)!;

@@ -22,7 +22,7 @@ export interface SearchObservation {
    * parameter returns them all. (Counted on the suite's own fixtures, not on `_tag`, so fixtures other suite files
    * create concurrently under the same run tag cannot blur the count.)
    */
-  planted?: { total: number; returned: number };
+  planted?: { total: number; returned: number; /** What the reason calls them: 'planted' (default), or 'found' (what the target held, judge-found.ts). */ as?: 'planted' | 'found' };
   /** The searchset's self link. */
   selfLink?: string;
   /** Whether the server's CapabilityStatement declares the parameter for the type (undefined: /metadata gave none). */
@@ -66,10 +66,11 @@ export function diagnose(o: SearchObservation): Diagnosis | undefined {
   // Pages the server does not link hide the rest of "everything": Bundle.total still counts it.
   const everythingByTotal = o.truncated !== undefined && o.planted !== undefined && o.planted.total > 0 && (o.total ?? 0) >= o.planted.total;
   const ignored = (o.unexpected.length > 0 || o.imprecise.length > 0) && (keeps === false || everything || everythingByTotal);
+  const as = o.planted?.as ?? 'planted';
   const facts = [
-    `${o.resourceType}?${o.query} returned ${o.returned.length} resources${o.planted ? ` (${o.planted.returned} of the ${o.planted.total} planted for ${o.resourceType})` : ''}`,
-    o.unexpected.length ? `including ${o.unexpected.length} planted that must not match (${list(o.unexpected)})` : '',
-    o.missing.length ? `missing ${o.missing.length} planted that must match (${list(o.missing)})` : '',
+    `${o.resourceType}?${o.query} returned ${o.returned.length} resources${o.planted ? ` (${o.planted.returned} of the ${o.planted.total} ${as === 'found' ? 'found in the target' : 'planted'} for ${o.resourceType})` : ''}`,
+    o.unexpected.length ? `including ${o.unexpected.length} ${as} that must not match (${list(o.unexpected)})` : '',
+    o.missing.length ? `missing ${o.missing.length} ${as} that must match (${list(o.missing)})` : '',
     o.imprecise.length ? `with ${o.imprecise.length} returned that do not match by the oracle (${list(o.imprecise)})` : '',
     o.truncated ?? '',
   ].filter(Boolean);

@@ -6,6 +6,7 @@ import type { FhirClient, FhirResponse } from '../client/http.ts';
 import { unknownContent } from '../checks/terminology.ts';
 import { declaresSearchParam, isR5 } from '../fhir/server-facts.ts';
 import type { Coding } from '../fixtures/run-tag.ts';
+import type { SearchParam } from '../matrix/types.ts';
 import { Blocked, CheckFailure, HarnessError, NotRun } from '../verdicts.ts';
 import { isNotEnabled } from '../fhir/searchset.ts';
 import { session } from '../run/session.ts';
@@ -77,22 +78,32 @@ export async function checkQuery(c: SearchCheck, fx: TypeFixtures, plan: ParamPl
     if (run.truncated.byHarness) throw new NotRun(why);
     throw new Blocked('search:paging', why);
   }
-  // Read once by the CLI before any suite ran (lib/fhir/server-facts.ts).
-  const facts = session().serverFacts;
   const own = fx.ownIds();
-  const observation: SearchObservation = {
-    query: `${key}=${value}`, param: plan.param.name, resourceType: plan.type, returned: [...run.returned.keys()],
-    unexpected, missing: run.truncated ? [] : missing, imprecise, selfLink: run.selfLink,
-    planted: { total: own.size, returned: [...run.returned.keys()].filter((id) => own.has(id)).length },
-    total: run.total,
-    truncated: run.truncated && `${run.truncated.facts} (search:paging); ${missing.length} missing not judged`,
-    declared: declaresSearchParam(facts, plan.type, plan.param.name),
-    fhirVersion: isR5(facts) === false ? facts.fhirVersion : undefined,
-    expression: expressionOf(plan.param),
-    r5Only: isR5(facts) === false ? r5OnlyElements(expressionOf(plan.param), plan.type) : undefined,
-  };
+  const observation = observationOf(run, plan.type, plan.param, `${key}=${value}`, {
+    unexpected, missing, imprecise, planted: { total: own.size, returned: [...run.returned.keys()].filter((id) => own.has(id)).length },
+  });
   if (diagnose(observation)) await attachEvidence(c, plan, r, expected, run, query);
   assertSearch(observation);
+}
+
+/**
+ * What diagnose() needs to know of one search run: what it judged (`missing` is dropped when not every page could be
+ * read), the truncation, and the server's facts (read once by the CLI before any suite ran, lib/fhir/server-facts.ts).
+ */
+export function observationOf(
+  run: QueryRun, type: string, param: SearchParam, query: string,
+  judged: Pick<SearchObservation, 'unexpected' | 'missing' | 'imprecise' | 'planted'>,
+): SearchObservation {
+  const facts = session().serverFacts;
+  return {
+    ...judged, query, param: param.name, resourceType: type, returned: [...run.returned.keys()],
+    missing: run.truncated ? [] : judged.missing, selfLink: run.selfLink, total: run.total,
+    truncated: run.truncated && `${run.truncated.facts} (search:paging); ${judged.missing.length} missing not judged`,
+    declared: declaresSearchParam(facts, type, param.name),
+    fhirVersion: isR5(facts) === false ? facts.fhirVersion : undefined,
+    expression: expressionOf(param),
+    r5Only: isR5(facts) === false ? r5OnlyElements(expressionOf(param), type) : undefined,
+  };
 }
 
 /** The query exchange is already evidence; this adds the planted resources, as sent and as read back now, and where the value sits. */

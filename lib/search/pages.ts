@@ -30,15 +30,26 @@ const linkOf = (body: any, relation: string) => (body?.link ?? []).find((l: { re
  * `Type?_tag=<run>&name[:mod]=value[&extra…]`, every next page followed (bounded), match ids deduplicated; `extra` carries
  * further params (`_include`, `_id`) and may set `_count`.
  */
-export async function runQuery(client: FhirClient, type: string, tag: Coding, key: string, value: string, extra: [string, string][] = []): Promise<QueryRun> {
-  const count = extra.some(([k]) => k === '_count') ? [] : [['_count', String(PAGE_SIZE)] as [string, string]];
-  let res = await client.search(type, [['_tag', tagQuery(tag)], [key, value], ...extra, ...count], { accept: 'any' });
+export function runQuery(client: FhirClient, type: string, tag: Coding, key: string, value: string, extra: [string, string][] = []): Promise<QueryRun> {
+  return readPages(client, type, [['_tag', tagQuery(tag)], [key, value], ...extra], { plain: !extra.length });
+}
+
+/**
+ * `Type?params…` with `_count=100` unless params set it, every next page followed up to `maxPages`: the same reading
+ * and the same truncation facts whether the search is restricted to this run's fixtures (runQuery) or not (what a
+ * target already holds, judge-found.ts). `plain`: one filter and nothing else (no _include, _count or _id), so a
+ * full first page without Bundle.total or a next link says the rest was cut off.
+ */
+export async function readPages(client: FhirClient, type: string, params: [string, string][], opts: { maxPages?: number; plain: boolean }): Promise<QueryRun> {
+  const maxPages = opts.maxPages ?? MAX_PAGES;
+  const count = params.some(([k]) => k === '_count') ? [] : [['_count', String(PAGE_SIZE)] as [string, string]];
+  let res = await client.search(type, [...params, ...count], { accept: 'any' });
   const first = res;
   const returned = new Map<string, Record<string, any>>();
   const entries: QueryRun['entries'] = [];
   const total = typeof first.body?.total === 'number' ? (first.body.total as number) : undefined;
   let pages = 0, matchEntries = 0, next: string | undefined;
-  for (; pages < MAX_PAGES && res.status === 200; ) {
+  for (; pages < maxPages && res.status === 200; ) {
     pages++;
     for (const e of res.body?.entry ?? []) {
       if (e.resource?.id) entries.push({ key: `${e.resource.resourceType}/${e.resource.id}`, mode: e.search?.mode, page: pages, resource: e.resource });
@@ -48,13 +59,13 @@ export async function runQuery(client: FhirClient, type: string, tag: Coding, ke
     }
     next = linkOf(res.body, 'next');
     if (!next) break;
-    if (pages < MAX_PAGES) res = await client.request('GET', next, { accept: 'any' });
+    if (pages < maxPages) res = await client.request('GET', next, { accept: 'any' });
   }
   let truncated: QueryRun['truncated'];
   if (first.status === 200) {
-    if (next && pages >= MAX_PAGES) truncated = { facts: `returned ${returned.size} in the first ${MAX_PAGES} pages and links further (the harness reads at most ${MAX_PAGES})`, byHarness: true };
+    if (next && pages >= maxPages) truncated = { facts: `returned ${returned.size} in the first ${maxPages} pages and links further (the harness reads at most ${maxPages})`, byHarness: true };
     else if (!next && total !== undefined && total > matchEntries) truncated = { facts: `returned ${matchEntries} of total ${total}; no next link`, byHarness: false };
-    else if (!next && total === undefined && pages === 1 && !extra.length && matchEntries >= PAGE_SIZE) truncated = { facts: `returned a full page of ${matchEntries} (_count=${PAGE_SIZE}) with no Bundle.total and no next link`, byHarness: false };
+    else if (!next && total === undefined && pages === 1 && opts.plain && matchEntries >= PAGE_SIZE) truncated = { facts: `returned a full page of ${matchEntries} (_count=${PAGE_SIZE}) with no Bundle.total and no next link`, byHarness: false };
   }
   return { status: first.status, body: first.body, text: first.text, url: first.exchange.request.url, returned, selfLink: linkOf(first.body, 'self'), total, truncated, entries };
 }

@@ -1,11 +1,14 @@
 // Generates the search suite from the matrix: one describe per resource type, one capabilityTest per labelled
 // sub-check of every search param (all with the param's capability id `search:<Type>:<name>`), planting in beforeAll
-// and deleting in afterAll. Suite files stay thin: they only say which share of the types they run.
+// and deleting in afterAll; a type the harness may search but not write is judged on what the target holds instead
+// (lib/search/judge-found.ts). Suite files stay thin: they only say which share of the types they run.
 //
 // DHP_SEARCH_TYPES=Observation,Condition restricts the suite to those types (self-tests, quick local runs).
 import { afterAll, beforeAll, describe } from 'vitest';
 import { formatCoverage, writeCoverage, type ParamCoverage } from '../search/coverage.ts';
 import { checkQuery } from '../search/judge.ts';
+import { takesFoundValue } from '../search/found-value.ts';
+import { checkFound, FoundData } from '../search/judge-found.ts';
 import type { ParamPlan } from '../search/plant.ts';
 import { TypeFixtures, writableTypes } from '../search/type-fixtures.ts';
 import { readEnv } from '../config/env.ts';
@@ -56,11 +59,18 @@ export function searchParamSuite(part: number, parts: number): void {
       const gap = s.gaps.lookup(`endpoint:${type}`);
       const fx = new TypeFixtures(resource, writable, s.ctx.tag, s,
         gap?.kind === 'not-enabled' ? `the target's expected gap ${gap.ticket ?? ''} says the ${type} endpoint is not enabled: nothing can be planted` : undefined, s.matrix);
+      // A type the harness may search but not write: judged on what the target holds (read-only-safe, so on every target).
+      const found = !writable.has(type) && gap?.kind !== 'not-enabled' ? new FoundData(type, s) : undefined;
       beforeAll(scopedHook('beforeAll', async () => {
+        if (found) await found.read(s.client);
         if (!s.ctx.target.readOnly) await fx.plant(s.client);
       }), 600_000);
       afterAll(scopedHook('afterAll', async () => {
         for (const plan of fx.plans) {
+          if (found && takesFoundValue(plan.param)) {
+            coverage.push({ type, name: plan.param.name, capability: plan.param.capability, paramType: plan.param.type, ...found.coverage(plan.param) });
+            continue;
+          }
           const problem = plan.status !== 'not-run' && !s.ctx.target.readOnly ? fx.problemFor(plan) : undefined;
           const generatedProblem = plan.generated && !s.ctx.target.readOnly ? fx.problemFor(plan, 'generated') : undefined;
           coverage.push({
@@ -85,6 +95,10 @@ export function searchParamSuite(part: number, parts: number): void {
       for (const plan of fx.plans) {
         const cap = plan.param.capability;
         if (s.capabilities.get(cap)?.notTested) continue;
+        if (found && takesFoundValue(plan.param)) {
+          capabilityTest(cap, `${type}?${plan.param.name}=… (a value found on the target) returns the ${type} it came from and only ${type} that match`, (c) => checkFound(c, found, plan.param));
+          continue;
+        }
         if (plan.status === 'not-run') {
           capabilityTest(cap, `${type}?${plan.param.name} is judged by the search suite (not run: ${plan.reason})`, async (c) => {
             // A type whose endpoint is not there is a failure of its own kind (an expected gap where the target says so).

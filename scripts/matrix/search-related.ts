@@ -6,6 +6,7 @@ import type { Capability, ResourceCapability, SearchParam } from '../../lib/matr
 import {
   hasSourceFor, missingApplies, plannedStatus, referencePairs, referenceTargetTypes, relatedIds, terminologyModifiers, writableOf,
 } from '../../lib/search/related.ts';
+import { takesFoundValue } from '../../lib/search/found-value.ts';
 
 const SEARCH_PAGE = 'FHIR R5 search.html';
 
@@ -29,7 +30,11 @@ export function searchAcrossCapabilities(resources: readonly ResourceCapability[
 
   for (const r of resources) {
     for (const p of r.searchParams) {
-      if (!writable.has(r.type)) { notJudged.set(p.capability, notPlantable(r.type)); continue; }
+      // What cannot be planted is judged on what the target holds, where a found value can be taken (lib/search/judge-found.ts).
+      if (!writable.has(r.type)) {
+        if (!takesFoundValue(p)) notJudged.set(p.capability, `${notPlantable(r.type)}, and a ${p.type} param has no single found value to search with`);
+        continue;
+      }
       if (p.name === '_has') {
         if (!hasSourceFor({ resources: [...resources] }, r.type, writable)) notJudged.set(p.capability, `no writable type has a reference param that can point at ${r.type}: nothing can be planted to reverse-chain from`);
         continue;

@@ -29,6 +29,7 @@ export interface ElementDefinition {
 
 interface Index {
   profiles: ProfileSummary[];
+  examples: { resourceType: string; id: string; file: string }[];
   codeSystems: { url: string; content: string; file: string }[];
   valueSets: { url: string; file: string }[];
 }
@@ -91,4 +92,9 @@ export function valueSetCodes(url: string, depth = 0): Set<string> | null {
   }
   expansions.set(key, out);
   return out;
+}
+
+/** The IG's example instances of `type`, as published (ids and references as the IG wrote them). */
+export function examplesOf(type: string): Record<string, unknown>[] {
+  return ig().examples.filter((e) => e.resourceType === type).map((e) => readIg<Record<string, unknown>>(`resources/${e.file}`));
 }
