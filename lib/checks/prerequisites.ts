@@ -6,7 +6,7 @@
 import { TransportError } from '../client/http.ts';
 import type { ServerFacts } from '../fhir/server-facts.ts';
 import type { WriteFixtures } from '../fixtures/write-fixtures.ts';
-import { prerequisitesOf } from '../matrix/load.ts';
+import { capabilityIndex, prerequisitesOf } from '../matrix/load.ts';
 import type { Matrix } from '../matrix/types.ts';
 import type { PrerequisiteOutcome } from '../run/context.ts';
 import { Blocked, CheckFailure, harnessReason, NotRun } from '../verdicts.ts';
@@ -44,16 +44,16 @@ export const PROBES: Record<string, Probe> = {
  * matrix's cross-check rules out cycles).
  */
 export function prerequisiteOrder(matrix: Pick<Matrix, 'capabilities'>, suites?: readonly string[]): string[] {
-  const byId = new Map(matrix.capabilities.map((c) => [c.id, c]));
+  const byId = capabilityIndex(matrix);
   const needed = new Set(matrix.capabilities.filter((c) => !suites || suites.includes(c.suite)).flatMap((c) => prerequisitesOf(matrix, c.id)));
-  const order: string[] = [];
+  const order = new Set<string>();
   const visit = (id: string) => {
-    if (order.includes(id)) return;
+    if (order.has(id)) return;
     for (const r of byId.get(id)?.requires ?? []) visit(r);
-    if (needed.has(id)) order.push(id);
+    if (needed.has(id)) order.add(id);
   };
   [...needed].sort().forEach(visit);
-  return order;
+  return [...order];
 }
 
 /** Judges every prerequisite in order; a prerequisite whose own prerequisite failed is blocked by the root cause. */

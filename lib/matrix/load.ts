@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import type { Matrix } from './types.ts';
+import type { Capability, Matrix } from './types.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_MATRIX_PATH = join(PROJECT_ROOT, 'capabilities.json');
@@ -102,16 +102,25 @@ function requiresCycle(m: Matrix): { index: number; ids: string[] } | undefined 
 
 /** Every prerequisite of `id`, nearest first, transitively (no duplicates). */
 export function prerequisitesOf(m: Pick<Matrix, 'capabilities'>, id: string): string[] {
-  const byId = new Map(m.capabilities.map((c) => [c.id, c]));
-  const out: string[] = [];
+  const byId = capabilityIndex(m);
+  const out = new Set<string>();
   const queue = [...(byId.get(id)?.requires ?? [])];
   while (queue.length) {
     const r = queue.shift()!;
-    if (out.includes(r)) continue;
-    out.push(r);
+    if (out.has(r)) continue;
+    out.add(r);
     queue.push(...(byId.get(r)?.requires ?? []));
   }
-  return out;
+  return [...out];
+}
+
+// One index per matrix: prerequisitesOf is asked about every capability of a run (thousands) before it starts.
+const indexes = new WeakMap<readonly Capability[], Map<string, Capability>>();
+/** The matrix's capabilities by id (built once per capabilities array). */
+export function capabilityIndex(m: Pick<Matrix, 'capabilities'>): Map<string, Capability> {
+  let byId = indexes.get(m.capabilities);
+  if (!byId) indexes.set(m.capabilities, (byId = new Map(m.capabilities.map((c) => [c.id, c]))));
+  return byId;
 }
 
 export function parseMatrix(text: string, file = 'capabilities.json'): LoadedMatrix {
