@@ -13,7 +13,7 @@ import type { ParamCoverage } from './coverage.ts';
 import { diagnose } from './diagnose.ts';
 import { expressionOf, resourceMatches } from './evaluate.ts';
 import { foundValueFor, type FoundValue } from './found-value.ts';
-import { observationOf, type SearchCheck } from './judge.ts';
+import { notMatching, observationOf, type SearchCheck } from './judge.ts';
 import { readPages, PAGE_SIZE, type QueryRun } from './pages.ts';
 
 /** How many pages of what the target holds are read (bounded: a production server may hold millions). */
@@ -94,17 +94,7 @@ export async function checkFound(c: SearchCheck, found: FoundData, param: Search
 
   const sourceName = `${type}/${source.id} (the value's source)`;
   const missing = run.returned.has(String(source.id)) ? [] : [sourceName];
-  const imprecise: string[] = [];
-  for (const [id, res] of run.returned) {
-    if (res.resourceType !== type) continue;
-    let ok: boolean;
-    try {
-      ok = resourceMatches(res, param, value);
-    } catch {
-      ok = true; // the oracle cannot judge this one: no claim either way
-    }
-    if (!ok) imprecise.push(id);
-  }
+  const imprecise = notMatching(run.returned, (_, res) => res.resourceType !== type, (res) => resourceMatches(res, param, value));
   if (!missing.length && !imprecise.length) return;
 
   const context = `found data: the value came from ${type}/${source.id} at ${expressionOf(param)}; expected ${type}/${source.id} back and only ${type} that match by the oracle (no decoy was planted: the harness cannot write ${type})`;

@@ -16,7 +16,7 @@ import { runQuery, type QueryRun } from './pages.ts';
 import { VARIANTS } from './plant-variants.ts';
 import { r5OnlyElements } from './r4-elements.ts';
 import type { ParamPlan, SubQuery } from './plant.ts';
-import { formatParamName } from './query.ts';
+import { formatParamName, UnsupportedSearchError } from './query.ts';
 import type { TypeFixtures } from './type-fixtures.ts';
 
 /** What a search check needs from the check around it: the client, and a place for evidence. */
@@ -56,18 +56,7 @@ export async function checkQuery(c: SearchCheck, fx: TypeFixtures, plan: ParamPl
   const plantedIds = new Set(Object.values(ids));
   const unexpected = names.filter((n) => !expected[n] && run.returned.has(ids[n]!)).map((n) => named(plan, n, ids[n]!));
   const missing = names.filter((n) => expected[n] && !run.returned.has(ids[n]!)).map((n) => named(plan, n, ids[n]!));
-  const imprecise: string[] = [];
-  let judged = 0;
-  for (const [id, res] of run.returned) {
-    if (plantedIds.has(id) || judged++ > 400) continue;
-    let ok: boolean;
-    try {
-      ok = resourceMatches(res, plan.param, value, sub.modifier);
-    } catch {
-      ok = true; // the oracle cannot judge this one (e.g. a shape it does not know): no claim either way
-    }
-    if (!ok) imprecise.push(id);
-  }
+  const imprecise = notMatching(run.returned, (id) => plantedIds.has(id), (res) => resourceMatches(res, plan.param, value, sub.modifier));
   if (!unexpected.length && !missing.length && !imprecise.length) return;
 
   const query = `${plan.type}?${key}=${value}`;
@@ -125,4 +114,25 @@ async function attachEvidence(
     param: { name: plan.param.name, type: plan.param.type, expression: plan.param.expression, plantedAt: plan.where },
     order: [...VARIANTS, ...Object.keys(plan.extras ?? {})], planted,
   });
+}
+
+/** Most returned resources the oracle judges for precision (a server that ignores a param may return thousands). */
+const PRECISION_MAX = 400;
+
+/**
+ * Ids of the returned resources the oracle says do not match (`skip`ped ones aside, at most PRECISION_MAX judged). A
+ * value the oracle does not handle makes no claim either way; any other error is the harness's and is thrown.
+ */
+export function notMatching(returned: ReadonlyMap<string, Record<string, any>>, skip: (id: string, res: Record<string, any>) => boolean, matches: (res: Record<string, any>) => boolean): string[] {
+  const out: string[] = [];
+  let judged = 0;
+  for (const [id, res] of returned) {
+    if (skip(id, res) || judged++ >= PRECISION_MAX) continue;
+    try {
+      if (!matches(res)) out.push(id);
+    } catch (e) {
+      if (!(e instanceof UnsupportedSearchError)) throw e;
+    }
+  }
+  return out;
 }
