@@ -6,7 +6,7 @@ function clock() {
   return { now: () => t, advance: (ms: number) => { t += ms; } };
 }
 
-/** One window of `n` answers of `ms` each, `step` ms apart. */
+/** One window of `n` answers of `ms` each, 10 ms apart. */
 function window(l: AdaptiveLimit, c: ReturnType<typeof clock>, n: number, ms: number, waiting = true): void {
   for (let i = 0; i < n; i++) {
     if (waiting) l.noteWaiting();

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FhirClient, retryAfterMs, TransportError, type Exchange } from './http.ts';
+import { AdaptiveLimit } from './adaptive-limit.ts';
+import { Semaphore } from './limiter.ts';
 import { registerSecret } from './redact.ts';
 
 // A loopback server whose routes misbehave the ways real targets do.
@@ -11,6 +13,7 @@ const hits = new Map<string, number>();
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse, n: number) => void> = {
   '/fhir/ok': (_q, s) => { s.setHeader('content-type', 'application/fhir+json'); s.end('{"resourceType":"Patient","id":"1"}'); },
   '/fhir/slow': () => { /* never answers */ },
+  '/fhir/200ms': (_q, s) => { setTimeout(() => { s.setHeader('content-type', 'application/fhir+json'); s.end('{}'); }, 200); },
   '/fhir/html': (_q, s) => { s.statusCode = 502; s.setHeader('content-type', 'text/html'); s.end('<html><body>Bad gateway</body></html>'); },
   '/fhir/text': (_q, s) => { s.setHeader('content-type', 'text/plain'); s.end('all good'); },
   '/fhir/busy': (_q, s, n) => {
@@ -128,6 +131,17 @@ describe('FhirClient', () => {
     expect(res.body.auth).toBe(`Bearer ${secret}`);
     expect(JSON.stringify(seen)).not.toContain(secret);
     expect(JSON.stringify(seen)).not.toContain('cs-abcdef123');
+    await c.close();
+  });
+
+  test('an exchange records the time on the wire, not the wait for a permit of the shared limit', async () => {
+    const seen: Exchange[] = [];
+    const c = new FhirClient({ baseUrl: base, gate: new Semaphore(new AdaptiveLimit(1)), onExchange: (e) => seen.push(e) });
+    await Promise.all([c.request('GET', '200ms'), c.request('GET', '200ms')]);
+    const [first, second] = seen.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+    // The second waited ~200 ms for the one permit: it started when the first was answered, and took ~200 ms itself.
+    expect(Date.parse(second!.startedAt) - Date.parse(first!.startedAt)).toBeGreaterThanOrEqual(190);
+    for (const e of seen) expect(e.durationMs).toBeLessThan(380);
     await c.close();
   });
 

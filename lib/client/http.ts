@@ -100,7 +100,7 @@ export interface RequestOptions {
   /** 'json' (default) turns a non-JSON body into a TransportError; 'any' returns the text as is. */
   accept?: 'json' | 'any';
   timeoutMs?: number;
-  /** A POST that changes nothing (an operation with affectsState false): retried like a GET after a network error. */
+  /** A POST that changes nothing (an operation with affectsState false): retried like a GET (network error, timeout, 5xx). */
   idempotent?: boolean;
 }
 
@@ -178,10 +178,11 @@ export class FhirClient {
     // A POST marked idempotent changes nothing on the server (an operation with affectsState false): retried like a GET.
     const retriable = method === 'GET' || !!o.idempotent;
     for (let attempt = 1; ; attempt++) {
-      const started = Date.now();
-      const exchange = new RecordedExchange(++this.seq, new Date(started).toISOString(), attempt, { method, url: url.toString(), headers, body });
+      const seq = ++this.seq;
       const sent = await this.send(method, url, headers, body, timeoutMs, issued, attempt, scope);
-      exchange.durationMs = Date.now() - started;
+      // The time on the wire, from the permit to the answer: waiting for a permit is the harness's, not the server's.
+      const exchange = new RecordedExchange(seq, new Date(sent.granted).toISOString(), attempt, { method, url: url.toString(), headers, body });
+      exchange.durationMs = Math.round(sent.answered - sent.granted);
       if ('error' in sent) {
         exchange.error = sent.timeout ? 'timeout' : sent.error.message;
         this.emit(exchange, scope);
@@ -203,7 +204,7 @@ export class FhirClient {
 
   /** One attempt on the wire, holding one permit of the shared limit from sending to the last byte of the answer. */
   private async send(method: string, url: URL, headers: Record<string, string>, body: string | undefined, timeoutMs: number, issued: number, attempt: number, scope: RequestScope | undefined):
-    Promise<{ status: number; headers: Record<string, string>; text: string } | { error: Error; timeout: boolean }> {
+    Promise<({ status: number; headers: Record<string, string>; text: string } | { error: Error; timeout: boolean }) & { granted: number; answered: number }> {
     const gate = this.opts.gate;
     if (gate) await gate.acquire();
     const granted = nowMs();
@@ -213,11 +214,12 @@ export class FhirClient {
       const resHeaders = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
       const text = await res.body.text();
       const retry = res.statusCode === 429 || res.statusCode === 503 ? retryAfterMs(resHeaders['retry-after']) : undefined;
-      outcome = { ms: nowMs() - granted, status: res.statusCode, retryAfterMs: retry };
-      return { status: res.statusCode, headers: resHeaders, text };
+      const answered = nowMs();
+      outcome = { ms: answered - granted, status: res.statusCode, retryAfterMs: retry };
+      return { status: res.statusCode, headers: resHeaders, text, granted, answered };
     } catch (e) {
       const timeout = (e as Error).name === 'TimeoutError' || e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError;
-      return { error: e as Error, timeout };
+      return { error: e as Error, timeout, granted, answered: nowMs() };
     } finally {
       gate?.release(outcome);
       this.opts.log?.request({ s: scope?.id ?? `proc:${process.pid}`, m: method, p: url.pathname, st: outcome.status, i: issued, g: granted, e: nowMs(), a: attempt }, scope);
