@@ -14,7 +14,7 @@ import { MergeError, mergeShards } from '../lib/report/merge.ts';
 import { publishRun } from '../lib/report/publish.ts';
 import { EXIT } from '../lib/report/results.ts';
 import { verifyCertificate } from '../lib/report/certificate.ts';
-import { SUITES } from './run.ts';
+import { SUITES } from '../lib/run/suites.ts';
 
 const REPORTS = join(PROJECT_ROOT, 'reports');
 const DEFAULT_HISTORY = join(REPORTS, 'history.jsonl');

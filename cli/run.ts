@@ -25,6 +25,7 @@ import { buildResults, EXIT, type Results } from '../lib/report/results.ts';
 import type { PrerequisiteOutcome, RunContext } from '../lib/run/context.ts';
 import { writeJunit } from '../lib/report/junit.ts';
 import { writeJsonRecords } from '../lib/report/json-file.ts';
+import { SUITES } from '../lib/run/suites.ts';
 import { packRequestLog } from '../lib/client/request-log.ts';
 import ChecksReporter, { type CheckRecord } from '../lib/vitest/checks-reporter.ts';
 import { runReporters } from '../lib/vitest/reporters.ts';
@@ -36,7 +37,6 @@ import type { Matrix } from '../lib/matrix/types.ts';
 import { startServer, type RunningServer } from '../server/index.ts';
 import { parseFaults } from '../server/faults.ts';
 
-export const SUITES = ['auth', 'concurrency', 'transactions', 'availability', 'search', 'interactions', 'profiles', 'terminology'] as const;
 
 export interface RunOptions {
   target?: string;
