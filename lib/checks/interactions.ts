@@ -5,7 +5,7 @@
 import type { FhirClient, FhirResponse } from '../client/http.ts';
 import { parseETag, weakETag } from '../fhir/etag.ts';
 import { describeExchange } from '../fhir/exchange.ts';
-import { parseLocation } from '../fhir/location.ts';
+import { createdId, parseLocation } from '../fhir/location.ts';
 import { isOperationOutcome } from '../fhir/operation-outcome.ts';
 import { isNotEnabled, isSearchset, matchIds } from '../fhir/searchset.ts';
 import type { Json } from '../fixtures/personas.ts';
@@ -289,8 +289,8 @@ export async function checkRefused(life: ResourceLife, env: LifeEnv, stops: Stop
     case 'create': {
       const marker = { system: `${env.tag.system}/refused`, code: env.freshId(`${t}:marker`) };
       const res = await env.client.create(withRunTag(await env.make(t), marker), { accept: 'any' });
-      const id = res.body?.id ?? parseLocation(res.headers.location)?.id;
-      if (res.status < 300 && id) env.created.add(t, id);
+      const id = createdId(res);
+      if (id) env.created.add(t, id);
       expectRefused(res, `POST ${t}`);
       const found = await env.client.search(t, [['_tag', tagQuery(marker)]], { accept: 'any' });
       if (matchIds(found.body, t).length) throw new CheckFailure(`POST ${t} was answered ${res.status} but created ${matchIds(found.body, t).join(', ')}`, 'wrong');

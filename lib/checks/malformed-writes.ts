@@ -4,7 +4,8 @@
 import { TransportError, type FhirResponse } from '../client/http.ts';
 import { weakETag } from '../fhir/etag.ts';
 import { describeExchange } from '../fhir/exchange.ts';
-import { parseLocation } from '../fhir/location.ts';
+import { createdId } from '../fhir/location.ts';
+import { createFixture } from '../fixtures/create.ts';
 import { matchIds } from '../fhir/searchset.ts';
 import type { Json } from '../fixtures/personas.ts';
 import { tagQuery, withRunTag, type Coding } from '../fixtures/run-tag.ts';
@@ -22,7 +23,7 @@ async function markedPatient(env: LifeEnv, label: string): Promise<{ resource: J
 
 /** Nothing carrying the marker exists on any of the types (a server that accepted the write anyway is caught here). */
 async function nothingCreated(env: LifeEnv, marker: Coding, types: string[], answer: FhirResponse): Promise<void> {
-  const id = answer.status < 300 ? answer.body?.id ?? parseLocation(answer.headers.location)?.id : undefined;
+  const id = createdId(answer);
   if (id) env.created.add(answer.body?.resourceType ?? TYPE, id);
   for (const type of types) {
     const found = matchIds((await env.client.search(type, [['_tag', tagQuery(marker)]], { accept: 'any' })).body, type);
@@ -50,10 +51,7 @@ export async function checkWrongResourceType(env: LifeEnv): Promise<void> {
 
 export async function checkIdMismatch(env: LifeEnv): Promise<void> {
   const { resource } = await markedPatient(env, 'id-mismatch');
-  const made = await env.client.create(resource, { accept: 'any' });
-  const id: string | undefined = made.body?.id ?? parseLocation(made.headers.location)?.id;
-  if (made.status >= 300 || !id) throw new Error(`could not create the ${TYPE} the id-mismatch check updates: ${describeExchange(made)}`);
-  env.created.add(TYPE, id);
+  const { id } = await createFixture(env.client, resource, env.tag, env.created);
   const before = await env.client.read(TYPE, id, { accept: 'any' });
   const version = before.body?.meta?.versionId ?? '1';
   const otherId = env.freshId('malformed:other-id');

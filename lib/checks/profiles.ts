@@ -4,7 +4,7 @@
 // standing in where the profile allows it; and a resource claiming the profile that breaks it is refused.
 import type { FhirClient, FhirResponse } from '../client/http.ts';
 import { describeExchange } from '../fhir/exchange.ts';
-import { parseLocation } from '../fhir/location.ts';
+import { createdId } from '../fhir/location.ts';
 import { isOperationOutcome, type Issue } from '../fhir/operation-outcome.ts';
 import { isNotEnabled } from '../fhir/searchset.ts';
 import type { Json } from '../fixtures/personas.ts';
@@ -42,7 +42,7 @@ function failure(message: string, res?: FhirResponse): CheckFailure {
 
 async function create(env: ProfileEnv, resource: Json): Promise<{ res: FhirResponse; id?: string }> {
   const res = await env.client.create(resource, { accept: 'any' });
-  const id: string | undefined = res.status < 300 ? res.body?.id ?? parseLocation(res.headers.location)?.id : undefined;
+  const id = createdId(res);
   if (id) env.created.add(resource.resourceType, id);
   return { res, id };
 }

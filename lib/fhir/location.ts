@@ -11,6 +11,12 @@ export function parseLocation(location: string | undefined): Location | undefine
   return m ? { type: m[1]!, id: m[2]!, ...(m[3] ? { version: m[3] } : {}) } : undefined;
 }
 
+/** The id a successful create answered with: the body's, else the Location's (or Content-Location's) id. */
+export function createdId(res: { status: number; body?: any; headers: Record<string, string | undefined> }): string | undefined {
+  if (res.status < 200 || res.status >= 300) return undefined;
+  return res.body?.id ?? parseLocation(res.headers.location ?? res.headers['content-location'])?.id;
+}
+
 /** The numeric status of `response.status` ("201 Created" → 201). */
 export function entryStatus(status: string | undefined): number | undefined {
   const m = /^\s*(\d{3})\b/.exec(status ?? '');

@@ -4,7 +4,7 @@
 import type { FhirClient, FhirResponse } from '../client/http.ts';
 import { weakETag } from '../fhir/etag.ts';
 import { describeExchange } from '../fhir/exchange.ts';
-import { parseLocation } from '../fhir/location.ts';
+import { createdId } from '../fhir/location.ts';
 import type { Json } from '../fixtures/personas.ts';
 import { withRunTag, type Coding } from '../fixtures/run-tag.ts';
 import type { CreatedResources } from '../fixtures/teardown.ts';
@@ -133,8 +133,8 @@ export class ExamplePlanter {
     }
     const sent = withRunTag(resolved.resource, this.tag);
     const res = await this.client.create(sent, { accept: 'any' });
-    const id: string | undefined = res.body?.id ?? parseLocation(res.headers.location)?.id;
-    if (res.status >= 300 || !id) throw new PlantFailure(key, `the target refused ${key}: ${describeExchange(res, 600)}`, res);
+    const id = createdId(res);
+    if (!id) throw new PlantFailure(key, `the target refused ${key}: ${describeExchange(res, 600)}`, res);
     this.created.add(example.resourceType, id);
     const ref = `${example.resourceType}/${id}`;
     this.refs.set(key, ref);
