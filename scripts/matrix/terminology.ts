@@ -4,6 +4,7 @@
 import type { Capability, Tier } from '../../lib/matrix/types.ts';
 import { catalogue } from '../../lib/terminology/index.ts';
 import { terminologyId, UNKNOWN_SYSTEM_ID } from '../../lib/terminology/ids.ts';
+import { EXAMPLE_CODES_MAX } from '../../lib/checks/terminology-plan.ts';
 
 export interface Family { name: string; tier: Tier; systems?: string[]; prefixes?: string[]; except?: string[]; source: string }
 
@@ -53,7 +54,7 @@ export function terminologyCapabilities(families: readonly Family[]): { capabili
     const family = familyOf(system, families);
     if (!family) continue;
     out.push(cap(terminologyId('international', 'validate-code', system), family.tier,
-      `CodeSystem/$validate-code knows ${family.name} ${system}: the ${codes.size} code(s) the IG examples use are valid, an unknown code is not`, family.source));
+      `CodeSystem/$validate-code knows ${family.name} ${system}: ${codes.size > EXAMPLE_CODES_MAX ? `${EXAMPLE_CODES_MAX} of the ${codes.size} codes` : `the ${codes.size} code(s)`} the IG examples use are valid, an unknown code is not`, family.source));
   }
   out.push(cap(UNKNOWN_SYSTEM_ID, 'SHALL', 'A terminology operation on an unknown code system or ValueSet answers a clear OperationOutcome (not a 500)',
     'R5 operations (operations.html: errors are returned as an OperationOutcome); $validate-code: "The server must know the code system"'));
