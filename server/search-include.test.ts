@@ -67,6 +67,7 @@ describe('_include and _revinclude', () => {
 
   it('_summary=true keeps the summary elements of R5 and marks the resources SUBSETTED', async () => {
     const res = await w.c.call('GET', '/Observation?_summary=true');
+    expect(res.body.entry).toHaveLength(3);
     for (const e of res.body.entry as Entry[]) {
       expect(Object.keys(e.resource).sort()).toEqual(['code', 'id', 'meta', 'resourceType', 'status', 'subject']);
       expect(e.resource.meta?.tag?.map((t) => t.code)).toContain('SUBSETTED');
@@ -79,6 +80,7 @@ describe('_include and _revinclude', () => {
     expect(count.body.total).toBe(3);
     expect(count.body.entry).toEqual([]);
     const el = await w.c.call('GET', '/Observation?_elements=status');
+    expect(el.body.entry).toHaveLength(3);
     for (const e of el.body.entry as Entry[]) {
       expect(Object.keys(e.resource).sort()).toEqual(['id', 'meta', 'resourceType', 'status']);
       expect(e.resource.meta?.tag?.map((t) => t.code)).toContain('SUBSETTED');
@@ -100,7 +102,7 @@ describe('faults', () => {
       expect(keys(res.body, 'include')).toEqual([]);
       expect(keys(res.body, 'match')).toHaveLength(3);
       expect(res.body.link[0].url).not.toContain('_include');
-    } finally { w.c.server.close(); }
+    } finally { await w.c.server.close(); }
   });
 
   it('shaping-ignored: _summary, _elements, _sort and _count=0 have no effect', async () => {
@@ -110,7 +112,7 @@ describe('faults', () => {
       expect((await w.c.call('GET', '/Observation?_count=0')).body.entry).toHaveLength(3);
       const el = await w.c.call('GET', '/Observation?_elements=status');
       expect((el.body.entry as Entry[])[0]!.resource.subject).toBeDefined();
-    } finally { w.c.server.close(); }
+    } finally { await w.c.server.close(); }
   });
 
   it('platform-expressions: the CapabilityStatement documents the platform\'s own expression', async () => {
@@ -119,6 +121,6 @@ describe('faults', () => {
       const cs = await c.call('GET', '/metadata');
       const family = cs.body.rest[0].resource.find((r: { type: string }) => r.type === 'Patient').searchParam.find((x: { name: string }) => x.name === 'family');
       expect(family.documentation).toMatch(/^expression: Patient\.nom/);
-    } finally { c.server.close(); }
+    } finally { await c.server.close(); }
   });
 });

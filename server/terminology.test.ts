@@ -3,8 +3,7 @@
 // three terminology fault switches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMatrix } from './index.ts';
-import { parseFaults } from './faults.ts';
-import { type TestClient, startTestServer } from './test-support.ts';
+import { type TestClient, startTestServer, withFaults } from './test-support.ts';
 
 const T = 'https://terminology.dhp.uz/fhir/core';
 const EDUCATION = `${T}/CodeSystem/education-cs`;
@@ -146,10 +145,7 @@ describe('terminology, playground profile (UZ Core not loaded)', () => {
 });
 
 describe('terminology fault switches', () => {
-  const withFault = async (fault: string, fn: (c: TestClient) => Promise<void>) => {
-    const c = await server({ faults: parseFaults([fault]) });
-    try { await fn(c); } finally { await c.server.close(); }
-  };
+  const withFault = (fault: string, fn: (c: TestClient) => Promise<void>) => withFaults([fault], fn, { matrix });
 
   it('validate-code-always-true: unknown codes and non-members come back valid', async () => {
     await withFault('validate-code-always-true', async (c) => {

@@ -93,8 +93,8 @@ export async function startTestServer(opts: InternalServerOptions = {}): Promise
 }
 
 /** Runs `fn` against a fresh server (no auth) with the given fault switches on, and stops it. */
-export async function withFaults(specs: string[], fn: (c: TestClient) => Promise<void>): Promise<void> {
-  const c = await startTestServer({ auth: false, faults: parseFaults(specs) });
+export async function withFaults(specs: string[], fn: (c: TestClient) => Promise<void>, opts: InternalServerOptions = {}): Promise<void> {
+  const c = await startTestServer({ auth: false, ...opts, faults: parseFaults(specs) });
   try {
     await fn(c);
   } finally {
