@@ -26,11 +26,6 @@ const oneLine = (s: string | undefined, max: number) => {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
-/** `blocked by <id>: …` names the prerequisite: everything blocked by it shares its root cause. */
-export function blockedBy(reason: string | undefined): string | undefined {
-  return /^blocked by (\S+):\s/.exec(reason ?? '')?.[1];
-}
-
 /** The label of the deciding sub-check, when a capability has several (`Patient?birthdate=… (gt) returns …` → `gt`). */
 function decidingLabel(c: CapabilityResult): string | undefined {
   if (c.checks.length < 2) return undefined;
@@ -63,9 +58,9 @@ export function rootCauses(r: Results): RootCause[] {
   const byId = new Map(r.capabilities.map((c) => [c.id, c]));
   const groups = new Map<string, RootCause>();
   const broken = r.capabilities.filter((c) => BROKEN.has(c.verdict));
-  const prerequisites = new Set(broken.map((c) => blockedBy(c.reason)).filter((p): p is string => !!p));
+  const prerequisites = new Set(broken.map((c) => c.blockedBy).filter((p): p is string => !!p));
   for (const c of broken) {
-    const prerequisite = c.verdict === 'blocked' ? blockedBy(c.reason) : undefined;
+    const prerequisite = c.verdict === 'blocked' ? c.blockedBy : undefined;
     if (!prerequisite && prerequisites.has(c.id)) {
       const g = groups.get(`blocked:${c.id}`) ?? { cause: `${c.id} (and what it blocks)`, items: [] };
       g.root = c;
