@@ -1,4 +1,5 @@
 // Expected gaps of a target, as data: which gap (if any) covers a capability id.
+import { gapExcuses, type FailureKind } from '../verdicts.ts';
 import type { ExpectedGap, Matrix } from './types.ts';
 
 export class GapBook {
@@ -13,10 +14,15 @@ export class GapBook {
    * through that type (`search:Observation:subject:chain:Consent.identifier`, `search:Patient:_revinclude:Consent:patient`),
    * since nothing of it can be planted there. With the failure's `kind`, the covering gap of that kind is preferred.
    */
-  lookup(capability: string, kind?: string): ExpectedGap | undefined {
+  lookup(capability: string, kind?: FailureKind): ExpectedGap | undefined {
     const all = this.covering(capability);
     // Several gaps may cover one id (a search naming a UZ Core ValueSet on a type not enabled): the one of the failure's kind.
-    return (kind ? all.find((g) => g.kind === kind || g.kind === 'other') : undefined) ?? all[0];
+    return (kind ? all.find((g) => gapExcuses(g.kind, kind)) : undefined) ?? all[0];
+  }
+
+  /** The gap on exactly `capability` (a gap's own id). */
+  get(capability: string): ExpectedGap | undefined {
+    return this.byId.get(capability);
   }
 
   private covering(capability: string): ExpectedGap[] {

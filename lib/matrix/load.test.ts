@@ -122,4 +122,15 @@ describe('GapBook', () => {
   ] as const)('%s → %s', ([id, kind]) => {
     expect(book.lookup(id)?.kind).toBe(kind);
   });
+
+  test('where several gaps cover an id, the one that excuses the failure\'s kind', () => {
+    const both = new GapBook([
+      { capability: 'endpoint:AuditEvent', kind: 'not-enabled', reason: 'not enabled yet', since: '2026-06-03' },
+      { capability: 'search:AuditEvent:action:in', kind: 'not-loaded', reason: 'UZ Core terminology not loaded', since: '2026-06-03' },
+    ]);
+    expect(both.lookup('search:AuditEvent:action:in', 'not-enabled')?.capability).toBe('endpoint:AuditEvent');
+    expect(both.lookup('search:AuditEvent:action:in', 'not-loaded')?.capability).toBe('search:AuditEvent:action:in');
+    expect(both.lookup('search:AuditEvent:action:in', 'wrong')?.capability).toBe('search:AuditEvent:action:in');
+    expect(both.get('endpoint:AuditEvent')?.kind).toBe('not-enabled');
+  });
 });

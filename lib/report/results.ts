@@ -102,7 +102,8 @@ export function buildResults(i: BuildInput): Results {
     return {
       id: cap.id, tier: cap.tier, suite: cap.suite, title: cap.title, verdict, reason,
       evidence: [...new Set(checks.map((c) => c.evidence).filter((e): e is string => !!e))],
-      flaky: checks.some((c) => c.flaky), gap: gaps.lookup(cap.id),
+      // The gap that excused the deciding check, else the first that covers the id.
+      flaky: checks.some((c) => c.flaky), gap: (deciding?.gap && gaps.get(deciding.gap)) || gaps.lookup(cap.id),
       ...(cap.requires && { requires: cap.requires }),
       ...(verdict === 'blocked' && deciding?.blockedBy && { blockedBy: deciding.blockedBy }),
       checks: checks.map((c) => ({ title: c.title, verdict: c.verdict, reason: c.reason, evidence: c.evidence, durationMs: c.durationMs })),

@@ -26,6 +26,8 @@ declare module 'vitest' {
     flaky?: boolean;
     /** Verdict blocked: the prerequisite capability that failed (the root cause). */
     blockedBy?: string;
+    /** Verdict expected-gap: the id of the gap that excused the failure (several may cover one capability). */
+    gap?: string;
   }
 }
 
@@ -118,6 +120,7 @@ export function capabilityTest(capability: string, title: string, fn: (c: Check)
       const kind = e.kind;
       const excusing = s.gaps.lookup(capability, kind);
       if (excusing && gapExcuses(excusing.kind, kind)) {
+        task.meta.gap = excusing.capability;
         await finish('expected-gap', `${excusing.kind} as expected (${excusing.ticket ?? 'gap'} since ${excusing.since}): ${(e as Error).message}`);
         await annotate(`expected gap: ${excusing.reason}`);
         return;

@@ -20,6 +20,8 @@ export interface CheckRecord {
   durationMs: number;
   /** Verdict blocked: the prerequisite capability that failed (the root cause). */
   blockedBy?: string;
+  /** Verdict expected-gap: the id of the gap that excused it. */
+  gap?: string;
   /** The harness lost this check (its worker crashed before it finished): the run is incomplete. */
   lost?: boolean;
 }
@@ -69,7 +71,7 @@ export default class ChecksReporter implements Reporter {
           capability: meta.capability, title: t.fullName, file, verdict,
           reason: reason && redactText(reason), evidence: meta.evidence,
           flaky: !!meta.flaky || (t.diagnostic()?.retryCount ?? 0) > 0, durationMs: Math.round(t.diagnostic()?.duration ?? 0),
-          ...(meta.blockedBy && { blockedBy: meta.blockedBy }), ...(lost && { lost }),
+          ...(meta.blockedBy && { blockedBy: meta.blockedBy }), ...(meta.gap && { gap: meta.gap }), ...(lost && { lost }),
         });
       }
       if (moduleError && ![...m.children.allTests()].length) {
