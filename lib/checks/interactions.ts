@@ -12,6 +12,7 @@ import type { Json } from '../fixtures/personas.ts';
 import { tagQuery, withRunTag, type Coding } from '../fixtures/run-tag.ts';
 import type { CreatedResources } from '../fixtures/teardown.ts';
 import { CheckFailure } from '../verdicts.ts';
+import { canonicalJson } from '../fhir/canonical-json.ts';
 
 /** What a step may stop with instead of a verdict of its own (the capabilityTest's Check provides both). */
 export interface Stops {
@@ -116,12 +117,6 @@ export function content(r: Json | undefined): string {
   if (!r) return '';
   const { meta: _m, text: _t, ...rest } = r;
   return canonicalJson(rest);
-}
-
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(v);
 }
 
 function isInstant(s: unknown): boolean {

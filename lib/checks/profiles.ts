@@ -16,7 +16,8 @@ import { differential, exampleKey, examplesOf, unplantable, type IgProfile } fro
 import { mustSupportResource } from '../profiles/must-support.ts';
 import { requiredCases, violationOf, withDataAbsentReason, withoutElement } from '../profiles/violations.ts';
 import { CheckFailure } from '../verdicts.ts';
-import { canonicalJson, type Stops } from './interactions.ts';
+import { canonicalJson } from '../fhir/canonical-json.ts';
+import type { Stops } from './interactions.ts';
 
 export interface ProfileEnv {
   client: FhirClient;

@@ -13,6 +13,7 @@ import { redactUrl } from '../client/redact.ts';
 import type { Verdict } from '../verdicts.ts';
 import type { Results } from './results.ts';
 import { escapeHtml, sha256 } from './text.ts';
+import { canonicalJson } from '../fhir/canonical-json.ts';
 
 export const CERTIFICATE_SCHEMA = 1;
 export const CERTIFICATE_FILES = ['certificate.json', 'certificate.md', 'certificate.html'] as const;
@@ -42,16 +43,6 @@ export interface Certificate {
   contentSha256: string;
   /** sha256 over this certificate's canonical JSON without this field. */
   certificateSha256: string;
-}
-
-/** What i8's server facts put in results.json (read when present; older results have none). */
-interface ServerFactsField { server?: { fhirVersion?: string; software?: { name?: string; version?: string } } }
-
-/** JSON with keys sorted at every level: the same certificate always hashes the same. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(v);
 }
 
 function filesUnder(root: string, dir = root): string[] {
@@ -88,7 +79,7 @@ export function certificateVerdict(r: Results, allSuites: readonly string[]): { 
 }
 
 export function buildCertificate(dir: string, r: Results, allSuites: readonly string[], issuedAt = new Date().toISOString()): Certificate {
-  const facts = (r as Results & ServerFactsField).server;
+  const facts = r.server;
   const files = hashRunFolder(dir);
   const body: Omit<Certificate, 'certificateSha256'> = {
     schema: CERTIFICATE_SCHEMA, kind: 'dhp-conformance certificate', ...certificateVerdict(r, allSuites),
