@@ -100,12 +100,13 @@ async function attachEvidence(
   c: SearchCheck, plan: ParamPlan, r: ReturnType<TypeFixtures['resolvedFor']>, expected: Record<string, boolean>, run: QueryRun, query: string,
 ): Promise<void> {
   const planted: Record<string, unknown> = {};
+  const sent = r.sent;
   for (const [name, stored] of Object.entries(r.planted)) {
     const read = await c.client.read(plan.type, stored.id as string, { accept: 'any' }).catch((e: Error) => ({ status: 0, body: e.message }));
     planted[name] = {
       id: stored.id, role: ROLE[name] ?? `extra: ${plan.extras?.[name]?.catches ?? name}`,
       mustMatch: expected[name], returned: run.returned.has(stored.id as string),
-      sent: r.sent[name], readBack: read.status === 200 ? read.body : { status: read.status, body: read.body },
+      sent: sent[name], readBack: read.status === 200 ? read.body : { status: read.status, body: read.body },
     };
   }
   c.attach('search', {

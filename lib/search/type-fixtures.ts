@@ -341,10 +341,11 @@ export class TypeFixtures {
     const entries: Record<string, Entry> | undefined = plan.status === 'sequential' ? this.sequential : this.paramEntries.get(`${plan.param.name}${triple ? `#${triple}` : ''}`);
     if (!entries) throw new Error(`${plan.type}:${plan.param.name} was not planted`);
     const planted = Object.fromEntries(Object.entries(entries).map(([name, e]) => [name, e.stored!]));
-    const sent = Object.fromEntries(Object.entries(entries).map(([name, e]) => [name, deepReplace(e.resource, this.refs) as Record<string, any>]));
+    const refs = this.refs;
     return {
       planted,
-      sent,
+      // Only a failure's evidence reads it: resolved on demand, not for every check.
+      get sent() { return Object.fromEntries(Object.entries(entries).map(([name, e]) => [name, deepReplace(e.resource, refs) as Record<string, any>])); },
       ref: (ph) => this.refs.get(ph) ?? ph,
       stored: (v) => planted[v]!,
     };
