@@ -16,6 +16,7 @@ import { writeEvidence } from '../report/evidence.ts';
 import { session, type Session } from '../run/session.ts';
 import { Blocked, CheckFailure, gapExcuses, garbageInReason, HarnessError, harnessReason, NotRun, type Verdict } from '../verdicts.ts';
 import { testScope } from './scope.ts';
+import type { Capability } from '../matrix/types.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -50,6 +51,12 @@ export interface CapabilityTestOptions {
 const SEVERITY = { SHALL: 'critical', SHOULD: 'normal', MAY: 'minor' } as const;
 
 /** `title` is a sentence saying what the server must do; `capability` is the matrix id it verifies. */
+/** The capability, when the matrix has it and a check judges it (the matrix marks the others `notTested`: no test). */
+export function checkedCapability(s: Pick<Session, 'capabilities'>, id: string): Capability | undefined {
+  const c = s.capabilities.get(id);
+  return c && !c.notTested ? c : undefined;
+}
+
 export function capabilityTest(capability: string, title: string, fn: (c: Check) => Promise<void>, opts: CapabilityTestOptions = {}): void {
   (opts.sequential ? test.sequential : test)(title, { meta: { capability }, timeout: opts.timeout ?? 60_000 }, async ({ task, skip, annotate }) => {
     const s = session();

@@ -8,7 +8,7 @@ import { checkExamplesAccepted, checkMetaProfile, checkMustSupport, checkRequire
 import { ExamplePlanter } from '../profiles/examples.ts';
 import { creatableTypes, examplesOf, igIndex, referenceableTypes } from '../profiles/ig.ts';
 import { session } from '../run/session.ts';
-import { capabilityTest } from './capability.ts';
+import { capabilityTest, checkedCapability } from './capability.ts';
 import { typesOfPart } from './search-suite.ts';
 import { deleteAfterAll } from './teardown.ts';
 import { CreatedResources } from '../fixtures/teardown.ts';
@@ -24,8 +24,7 @@ export function profileSuite(part: number, parts: number): void {
     planter: new ExamplePlanter(s.client, s.ctx.tag, created, creatable),
     notEnabledGap: (id) => s.gaps.lookup(id)?.kind === 'not-enabled',
   };
-  /** The capability, when the matrix has a check for it (not `notTested`). */
-  const checked = (id: string) => { const c = s.capabilities.get(id); return c && !c.notTested ? c : undefined; };
+  const checked = (id: string) => checkedCapability(s, id);
   const selected = s.env.profiles ?? undefined;
   const profiles = igIndex().profiles.filter((p) => !selected?.length || selected.includes(p.id));
   const weights = profiles.map((p) => ({ type: p.id, params: p.mustSupport.length + 3 * p.required.length + 10 * examplesOf(p).length }));

@@ -2,20 +2,39 @@
 // param, `_has` on the type itself, and for each of its reference params (related.ts referencePairs) the `_include`,
 // `_revinclude`, chain and `_has` capabilities — all on the resources the param checks already planted.
 import type { Session } from '../run/session.ts';
+import type { FhirResponse } from '../client/http.ts';
 import * as judge from '../search/judge-related.ts';
-import type { ParamPlan } from '../search/plant.ts';
+import type { ParamPlan, SubQuery } from '../search/plant.ts';
 import { relatedIds, relatedKindOf, type ReferencePair, type RelatedKind } from '../search/related.ts';
 import type { TypeFixtures } from '../search/type-fixtures.ts';
 import { describeExchange } from '../fhir/exchange.ts';
 import { isNotEnabled } from '../fhir/searchset.ts';
 import { checkQuery } from '../search/judge.ts';
 import { CheckFailure, HarnessError } from '../verdicts.ts';
-import { capabilityTest, type Check } from './capability.ts';
+import { capabilityTest, checkedCapability, type Check } from './capability.ts';
 
-/** Whether a capability id is in the matrix and judged by a check (not `notTested`). */
-export function judged(s: Session, id: string): boolean {
-  const c = s.capabilities.get(id);
-  return !!c && !c.notTested;
+// One probe of a type's endpoint per type (not one per check) where nothing of it could be planted.
+const probes = new WeakMap<TypeFixtures, Promise<FhirResponse>>();
+
+/**
+ * A search check on what `fx` planted for `plan`: where nothing could be planted, an endpoint that is not there is a
+ * failure of its own kind (an expected gap where the target says so), anything else not-run with the planter's
+ * reason; where a triple of the plan was refused, the same.
+ */
+export function searchTest(fx: TypeFixtures, id: string, plan: ParamPlan, title: string, fn: (c: Check) => Promise<void>, triple?: SubQuery['triple']): void {
+  const type = fx.resource.type;
+  capabilityTest(id, title, async (c) => {
+    if (plan.status === 'not-run') {
+      if (!probes.has(fx)) probes.set(fx, c.client.search(type, [['_count', '1']], { accept: 'any' }));
+      const probe = await probes.get(fx)!;
+      if (isNotEnabled(probe.status, probe.body)) throw new CheckFailure(`the ${type} endpoint is not enabled: ${describeExchange(probe)}`, 'not-enabled');
+      c.notRun(plan.reason ?? 'not plantable');
+    }
+    const problem = fx.problemFor(plan, triple);
+    if (problem?.kind === 'not-enabled') throw new CheckFailure(problem.message, 'not-enabled');
+    if (problem) c.notRun(problem.message);
+    await fn(c);
+  }, { writes: true });
 }
 
 /**
@@ -28,21 +47,10 @@ export function relatedSearchTests(s: Session, fx: TypeFixtures, pairs: readonly
   const tag = fx.queryTag;
   const declared = new Map<string, { kind: RelatedKind; plan: ParamPlan }>();
   const test = (id: string, plan: ParamPlan, title: string, fn: (c: Check) => Promise<void>) => {
-    if (!judged(s, id)) return;
+    if (!checkedCapability(s, id)) return;
     const kind = relatedKindOf(id);
     if (kind) declared.set(id, { kind, plan });
-    capabilityTest(id, title, async (c) => {
-      if (plan.status === 'not-run') {
-        // Nothing of this type could be planted here: an endpoint that is not there is a failure of its own kind.
-        const probe = await c.client.search(type, [['_count', '1']], { accept: 'any' });
-        if (isNotEnabled(probe.status, probe.body)) throw new CheckFailure(`the ${type} endpoint is not enabled: ${describeExchange(probe)}`, 'not-enabled');
-        c.notRun(plan.reason ?? 'not plantable');
-      }
-      const problem = fx.problemFor(plan);
-      if (problem?.kind === 'not-enabled') throw new CheckFailure(problem.message, 'not-enabled');
-      if (problem) c.notRun(problem.message);
-      await fn(c);
-    }, { writes: true });
+    searchTest(fx, id, plan, title, fn);
   };
 
   for (const plan of fx.plans) {

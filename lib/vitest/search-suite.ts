@@ -12,15 +12,12 @@ import { checkFound, FoundData } from '../search/judge-found.ts';
 import type { ParamPlan } from '../search/plant.ts';
 import { TypeFixtures, writableTypes } from '../search/type-fixtures.ts';
 import { readEnv } from '../config/env.ts';
-import { describeExchange } from '../fhir/exchange.ts';
-import { isNotEnabled } from '../fhir/searchset.ts';
 import { leftoversWarning } from '../fixtures/teardown.ts';
 import { session } from '../run/session.ts';
-import { CheckFailure } from '../verdicts.ts';
-import { capabilityTest } from './capability.ts';
+import { capabilityTest, checkedCapability } from './capability.ts';
 import { scopedHook } from './scope.ts';
 import { referencePairs, writableOf } from '../search/related.ts';
-import { relatedSearchTests } from './search-related.ts';
+import { relatedSearchTests, searchTest } from './search-related.ts';
 
 export function selectedSearchTypes(env: NodeJS.ProcessEnv = process.env): string[] | null {
   return readEnv(env).searchTypes;
@@ -94,28 +91,18 @@ export function searchParamSuite(part: number, parts: number): void {
 
       for (const plan of fx.plans) {
         const cap = plan.param.capability;
-        if (s.capabilities.get(cap)?.notTested) continue;
+        if (!checkedCapability(s, cap)) continue;
         if (found && takesFoundValue(plan.param)) {
           capabilityTest(cap, `${type}?${plan.param.name}=… (a value found on the target) returns the ${type} it came from and only ${type} that match`, (c) => checkFound(c, found, plan.param));
           continue;
         }
         if (plan.status === 'not-run') {
-          capabilityTest(cap, `${type}?${plan.param.name} is judged by the search suite (not run: ${plan.reason})`, async (c) => {
-            // A type whose endpoint is not there is a failure of its own kind (an expected gap where the target says so).
-            const probe = await c.client.search(type, [['_count', '1']], { accept: 'any' });
-            if (isNotEnabled(probe.status, probe.body)) throw new CheckFailure(`the ${type} endpoint is not enabled: ${describeExchange(probe)}`, 'not-enabled');
-            c.notRun(plan.reason ?? 'not plantable');
-          }, { writes: true });
+          searchTest(fx, cap, plan, `${type}?${plan.param.name} is judged by the search suite (not run: ${plan.reason})`, async () => undefined);
           continue;
         }
         for (const sub of plan.queries) {
-          capabilityTest(cap, `${displayValue(plan, sub.label)} returns exactly the planted resources that match`, async (c) => {
-            const problem = fx.problemFor(plan, sub.triple);
-            if (problem?.kind === 'not-enabled') throw new CheckFailure(problem.message, 'not-enabled');
-            if (problem) c.notRun(problem.message);
-            // The type's own fixture tag: other types plant and delete resources of this type concurrently.
-            await checkQuery(c, fx, plan, sub, fx.queryTag);
-          }, { writes: true });
+          // The type's own fixture tag: other types plant and delete resources of this type concurrently.
+          searchTest(fx, cap, plan, `${displayValue(plan, sub.label)} returns exactly the planted resources that match`, (c) => checkQuery(c, fx, plan, sub, fx.queryTag), sub.triple);
         }
       }
       const related = relatedSearchTests(s, fx, pairs);
