@@ -17,6 +17,7 @@ import { searchAcrossCapabilities } from './matrix/search-related.ts';
 import { interactionCapabilities } from './matrix/interactions.ts';
 import { igProvenance, profileCapabilities, profileIdsOf } from './matrix/profiles.ts';
 import { type Family, terminologyCapabilities } from './matrix/terminology.ts';
+import { parseServerDoc } from '../lib/search/expression-valid.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The builder's own inputs (not copied from anywhere): protocol capabilities and targets, validated by a schema. */
@@ -110,23 +111,6 @@ function expressionFor(type: string, sp: R5SearchParameter): string | null {
   if (sp.base.length === 1) return sp.expression;
   const own = splitUnion(sp.expression).filter((p) => p.replace(/^\(+/, '').startsWith(`${type}.`) || p.replace(/^\(+/, '') === type);
   return own.length ? own.join(' | ') : null;
-}
-
-/**
- * The platform's CS carries `expression: …` (possibly continued on tab-indented lines), an optional
- * `subtype: …` and an optional `(Target)` hint line; composites read `On <base>:` then `  <param>: <expr>` lines.
- */
-function parseServerDoc(doc: string | undefined): { expression: string | null; composite?: { base: string; parts: { param: string; expression: string }[] } } {
-  if (!doc?.startsWith('expression: ')) return { expression: null };
-  const lines = doc.slice('expression: '.length).split('\n');
-  const on = /^On (.+):$/.exec(lines[0]!.trim());
-  if (on) {
-    const parts = lines.slice(1).map((l) => /^\s+([\w-]+): (.+)$/.exec(l)).filter((m): m is RegExpExecArray => !!m)
-      .map((m) => ({ param: m[1]!, expression: m[2]!.trim() }));
-    return { expression: on[1]!, composite: { base: on[1]!, parts } };
-  }
-  const body = lines.filter((l, i) => i === 0 || !(/^subtype: /.test(l) || /^\([A-Za-z]+\)$/.test(l.trim())));
-  return { expression: body.map((l) => l.trim()).join(' ').trim() };
 }
 
 const r5Index = (r5: Map<string, R5SearchParameter>) => {

@@ -8,12 +8,27 @@ import { nonR5Elements } from './r5-elements.ts';
 
 type Metadata = { rest?: { resource?: { type?: string; searchParam?: { name?: string; documentation?: string }[] }[] }[] };
 
-/** The documented expression (`expression: …`, possibly continued on indented lines, up to `subtype:`), if any. */
-export function documentedExpression(documentation: string | undefined): string | undefined {
-  if (!documentation?.startsWith('expression: ')) return undefined;
-  const lines = documentation.slice('expression: '.length).split('\n');
+/**
+ * The platform's CapabilityStatement documents a param's expression as `expression: …` (possibly continued on
+ * indented lines), an optional `subtype: …` and an optional `(Target)` hint line; composites read `On <base>:` then
+ * `  <param>: <expr>` lines. The matrix builder and the expression-valid check read it the same way.
+ */
+export function parseServerDoc(doc: string | undefined): { expression: string | null; composite?: { base: string; parts: { param: string; expression: string }[] } } {
+  if (!doc?.startsWith('expression: ')) return { expression: null };
+  const lines = doc.slice('expression: '.length).split('\n');
+  const on = /^On (.+):$/.exec(lines[0]!.trim());
+  if (on) {
+    const parts = lines.slice(1).map((l) => /^\s+([\w-]+): (.+)$/.exec(l)).filter((m): m is RegExpExecArray => !!m)
+      .map((m) => ({ param: m[1]!, expression: m[2]!.trim() }));
+    return { expression: on[1]!, composite: { base: on[1]!, parts } };
+  }
   const body = lines.filter((l, i) => i === 0 || !(/^subtype: /.test(l) || /^\([A-Za-z]+\)$/.test(l.trim())));
-  return body.map((l) => l.trim()).join(' ').trim() || undefined;
+  return { expression: body.map((l) => l.trim()).join(' ').trim() };
+}
+
+/** The documented expression of a param, if any. */
+export function documentedExpression(documentation: string | undefined): string | undefined {
+  return parseServerDoc(documentation).expression || undefined;
 }
 
 export async function checkExpressionValid(metadata: () => Promise<Metadata | undefined>, type: string, param: SearchParam): Promise<void> {
