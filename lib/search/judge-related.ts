@@ -12,16 +12,15 @@ import { assertSearch, type SearchObservation } from './diagnose.ts';
 import { evaluateParam, expressionOf, resourceMatches } from './evaluate.ts';
 import { isRecord } from './json.ts';
 import type { SearchCheck } from './judge.ts';
+import { parseLocation } from '../fhir/location.ts';
 import { runQuery, type QueryRun } from './pages.ts';
 import type { ParamPlan, Resolved } from './plant.ts';
 import type { TypeFixtures } from './type-fixtures.ts';
 
-const LITERAL = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
-
 /** `Type/id` of a reference string (relative, absolute or versioned), undefined for anything else. */
 export function referenceKey(text: string): string | undefined {
-  const m = LITERAL.exec(text);
-  return m ? `${m[1]}/${m[2]}` : undefined;
+  const l = parseLocation(text);
+  return l && `${l.type}/${l.id}`;
 }
 
 // Each check reads every planted resource of its type: what a resource refers to through a param is worked out once.
