@@ -111,6 +111,6 @@ export function reportCommand(args: string[]): number {
 }
 
 /** The report page without the analytics scripts Allure's template adds (the loader and its gtag configuration). */
-export function withoutAnalytics(html: string): string {
+function withoutAnalytics(html: string): string {
   return html.replace(/<script async src="https:\/\/www\.googletagmanager\.com\/[^"]*"><\/script>\s*<script>[\s\S]*?gtag\('config'[\s\S]*?<\/script>/g, '');
 }

@@ -114,7 +114,7 @@ export class LimiterService {
             if (closed) return semaphore.release();
             held++;
             write('g\n');
-          }, () => {});
+          });
         } else if (line.startsWith('r')) {
           const [, ms, status, retry] = line.split(' ');
           held--;

@@ -64,10 +64,6 @@ export function profileById(id: string): IgProfile | undefined {
   return igIndex().profiles.find((p) => p.id === id);
 }
 
-export function profileByUrl(url: string): IgProfile | undefined {
-  return igIndex().profiles.find((p) => p.url === url.split('|')[0]);
-}
-
 const differentials = new Map<string, Map<string, ElementDef>>();
 /** A profile's (or IG extension's) differential elements by id. */
 export function differential(file: string): Map<string, ElementDef> {

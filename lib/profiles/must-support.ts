@@ -209,8 +209,10 @@ class Builder {
   }
 }
 
-/** The profile's Must Support resource, and for each Must Support element whether it is in it. */
-/** `referenceable`: the types its references may point at (lib/profiles/ig.ts referenceableTypes). */
+/**
+ * The profile's Must Support resource, and for each Must Support element whether it is in it. `referenceable`: the
+ * types its references may point at (lib/profiles/ig.ts referenceableTypes).
+ */
 export function mustSupportResource(profile: IgProfile, referenceable: ReadonlySet<string>): MustSupportResource {
   const own = new Set([...referenceable, profile.type]);
   const start = startingPoint(profile, own);

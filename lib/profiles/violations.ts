@@ -15,8 +15,8 @@ export interface RequiredCase {
   dataAbsentReason?: boolean;
 }
 
-/** Removes every node of the element (and a primitive's `_name` sibling); returns how many. */
-export function removeAll(nodes: Node[]): number {
+/** Removes every node of the element (and a primitive's `_name` sibling). */
+function removeAll(nodes: Node[]): void {
   for (const n of [...nodes].reverse()) {
     const at = n.holder[n.key];
     if (Array.isArray(at) && n.index !== undefined) {
@@ -29,7 +29,6 @@ export function removeAll(nodes: Node[]): number {
       delete n.holder[`_${n.key}`];
     }
   }
-  return nodes.length;
 }
 
 export function withoutElement(profile: IgProfile, resource: Json, element: string): Json {

@@ -21,8 +21,8 @@ export interface AvailabilityRow {
 }
 
 /** The table's rows that name capabilities of the matrix (the page's own target: the playground). */
-export function availabilityRows(matrix: Pick<Matrix, 'targets'>, pageRows: PageRow[] = readPageRows(), pageTarget = 'playground'): AvailabilityRow[] {
-  const t = matrix.targets[pageTarget];
+export function availabilityRows(matrix: Pick<Matrix, 'targets'>, pageRows: PageRow[]): AvailabilityRow[] {
+  const t = matrix.targets.playground;
   return pageRows.flatMap((row): AvailabilityRow[] => {
     const gaps = (t?.gaps ?? []).filter((g) => g.ticket === row.id).map((g) => ({ capability: g.capability, gapKind: g.kind }));
     const confirmed = (t?.confirmed ?? []).filter((c) => c.ticket === row.id).map((c) => ({ capability: c.capability }));
@@ -43,10 +43,10 @@ export function pageAsOf(): string {
 const WORKS = new Set<Verdict>(['pass', 'gap-closed']);
 const GAP = new Set<Verdict>(['expected-gap', 'fail', 'error', 'blocked']);
 
-export interface RowStatus { status: 'live' | 'gap' | 'partly live' | 'not measured'; live: number; measured: number; text: string }
+interface RowStatus { status: 'live' | 'gap' | 'partly live' | 'not measured'; live: number; measured: number; text: string }
 
 /** What one run measured for a row: live where every capability works, a gap where none does. */
-export function rowStatus(row: AvailabilityRow, verdictOf: (id: string) => Verdict | undefined): RowStatus {
+function rowStatus(row: AvailabilityRow, verdictOf: (id: string) => Verdict | undefined): RowStatus {
   const verdicts = row.items.map((i) => verdictOf(i.capability)).filter((v): v is Verdict => !!v && v !== 'not-run');
   const live = verdicts.filter((v) => WORKS.has(v)).length;
   const gaps = verdicts.filter((v) => GAP.has(v)).length;

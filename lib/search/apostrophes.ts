@@ -7,9 +7,9 @@ import { tagQuery } from '../fixtures/run-tag.ts';
 import { Blocked, CheckFailure } from '../verdicts.ts';
 import type { ShapeFixture } from './shape.ts';
 
-export const OFFICIAL_APOSTROPHE = '\u02BB';
+const OFFICIAL_APOSTROPHE = '\u02BB';
 /** The shapes typed for ʻ: ʼ U+02BC, ' U+0027, ‘ U+2018, ’ U+2019, ` U+0060. */
-export const OTHER_APOSTROPHES = ['\u02BC', "'", '\u2018', '\u2019', '`'] as const;
+const OTHER_APOSTROPHES = ['\u02BC', "'", '\u2018', '\u2019', '`'] as const;
 
 /** The family name the shape fixture plants on one Patient: two apostrophe letters, unique to the run. */
 export function uzbekFamily(unique: string): string {

@@ -32,7 +32,7 @@ export interface SearchCoverage {
   byType: Record<string, { params: number; tested: number }>;
   notRun: { capability: string; reason: string }[];
   params: ParamCoverage[];
-  /** The searches across references and :missing (`paramType` = include, revinclude, chain, _has, missing). */
+  /** The searches across references, :missing and the terminology modifiers, per kind (related.ts RelatedKind). */
   related: {
     total: { capabilities: number; tested: number; percent: number };
     byKind: Record<string, { capabilities: number; tested: number }>;

@@ -8,7 +8,7 @@ import { isRecord, stringsOf } from './json.ts';
 import { escapeValue, formatValue, UnsupportedSearchError } from './query.ts';
 
 /** The param types a found value can be derived for (composite and special have no single value to take). */
-export const FOUND_VALUE_TYPES: ReadonlySet<SearchParamType> = new Set(['string', 'token', 'reference', 'date', 'uri', 'number', 'quantity']);
+const FOUND_VALUE_TYPES: ReadonlySet<SearchParamType> = new Set(['string', 'token', 'reference', 'date', 'uri', 'number', 'quantity']);
 
 /** Whether a found value can be taken for `param` at all: a type handled here and an expression to evaluate. */
 export function takesFoundValue(param: SearchParam): boolean {

@@ -17,7 +17,7 @@ import { notMatching, observationOf, type SearchCheck } from './judge.ts';
 import { readPages, PAGE_SIZE, type QueryRun } from './pages.ts';
 
 /** How many pages of what the target holds are read (bounded: a production server may hold millions). */
-export const FOUND_PAGES = 3;
+const FOUND_PAGES = 3;
 
 export class FoundData {
   private inventory?: Promise<QueryRun | Error>;

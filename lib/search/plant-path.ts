@@ -1,6 +1,7 @@
 // Reads a search parameter's FHIRPath expression as something the planter can write into: branches of dotted steps
-// (`X.a.ofType(T)`, `(X.a as T)`, `X.a.where(system='email')`, `X.subject.where(reference.contains('Patient/'))`).
-// `X.item.where(extension('url').exists())`. Anything else (other exists(), extension(), and/or, resolve() chains) is unplantable: the search suite reports not-run.
+// (`X.a.ofType(T)`, `(X.a as T)`, `X.a.where(system='email')`, `X.subject.where(reference.contains('Patient/'))`,
+// `X.item.where(extension('url').exists())`). Anything else (other exists() and extension() uses, and/or, resolve()
+// chains) is unplantable: the search suite reports not-run.
 
 export interface Step {
   name: string;

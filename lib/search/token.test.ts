@@ -89,6 +89,8 @@ describe('modifiers', () => {
     expect(() => at('http://example.org/cs|x', code('x'), 'below')).toThrow(UnsupportedSearchError);
   });
 
-  test.for(['above', 'below', 'exact'])(':%s is not judged', (m) =>
-    expect(() => at('x', 'x', m)).toThrow(UnsupportedSearchError));
+  test(':exact is not judged on tokens', () => expect(() => at('x', 'x', 'exact')).toThrow(UnsupportedSearchError));
+
+  test.for(['above', 'below'])(':%s is judged only on a system|code value', (m) =>
+    expect(() => at('x', 'x', m)).toThrow(/judged on system\|code only/));
 });

@@ -1,5 +1,6 @@
 // The search capabilities that cross references or test presence — `_include`, `_revinclude`, chaining, `_has`,
-// `:missing`, and `:in`/`:not-in` on tokens the IG binds to its ValueSets — and the findings on the platform's expressions, derived from the search params and the planter's rules
+// `:missing`, `:in`/`:not-in` on tokens the IG binds to its ValueSets and `:below`/`:above` where their code system has
+// a hierarchy — and the findings on the platform's expressions, derived from the search params and the planter's rules
 // (lib/search/related.ts), so each id names exactly what the search suite plants and queries. What the harness cannot
 // judge carries `notTested` with the reason, here, once.
 import type { Capability, ResourceCapability, SearchParam } from '../../lib/matrix/types.ts';

@@ -147,7 +147,6 @@ export class TerminologyDb {
     return this.stmts.designations.all(system, code).filter((d) => d.source === system || supplements.has(d.source));
   }
 
-  /** The supplements of a system: the sources' (loaded now) and any written through the REST API. */
   /** Designations of every concept of a system at once (an expansion of a whole system needs them all). */
   designationsByCode(system: string, supplements: ReadonlySet<string>): Map<string, DesignationRow[]> {
     const out = new Map<string, DesignationRow[]>();
@@ -159,6 +158,7 @@ export class TerminologyDb {
     return out;
   }
 
+  /** The supplements of a system: the sources' (loaded now) and any written through the REST API. */
   supplementsOf(system: string): SystemRow[] {
     for (const url of this.sources.supplementsOf(system)) this.system(url);
     return this.stmts.supplementsOf.all(system);
