@@ -1,7 +1,6 @@
 // Canonical SearchParameter URLs of the R5 base spec, so the CapabilityStatement can name each param's definition.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { CapabilityStatement } from 'fhir/r5.js';
+import { r5PackageFile } from './r5-package.ts';
 
 /** Parameters every resource has; R5 defines them once on Resource. */
 const RESOURCE_LEVEL = new Set(['_id', '_lastUpdated', '_profile', '_security', '_source', '_tag', '_language', '_in']);
@@ -15,14 +14,13 @@ let cache: Map<string, string> | undefined;
 function definitions(): Map<string, string> {
   if (cache) return cache;
   cache = new Map();
-  let base: CapabilityStatement;
+  let base: CapabilityStatement | undefined;
   try {
-    const path = createRequire(import.meta.url).resolve('hl7.fhir.r5.core/CapabilityStatement-base.json');
-    base = JSON.parse(readFileSync(path, 'utf8')) as CapabilityStatement;
+    base = r5PackageFile<CapabilityStatement>('CapabilityStatement-base.json');
   } catch {
     return cache;
   }
-  for (const r of base.rest?.[0]?.resource ?? []) {
+  for (const r of base?.rest?.[0]?.resource ?? []) {
     for (const p of r.searchParam ?? []) if (p.definition) cache.set(`${r.type}:${p.name}`, p.definition);
   }
   return cache;

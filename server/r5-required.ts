@@ -1,21 +1,6 @@
 // What R5 requires of a resource type (min ≥ 1), read from the base StructureDefinition snapshots of hl7.fhir.r5.core:
 // the server's own reading, used to reduce an example to the least a valid instance carries (platform-records.ts).
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-interface Element { id: string; min?: number; type?: { code: string }[] }
-
-const cache = new Map<string, Element[]>();
-
-function elementsOf(type: string): Element[] {
-  let els = cache.get(type);
-  if (!els) {
-    const path = createRequire(import.meta.url).resolve(`hl7.fhir.r5.core/StructureDefinition-${type}.json`);
-    els = (JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { element: Element[] } }).snapshot.element;
-    cache.set(type, els);
-  }
-  return els;
-}
+import { r5Snapshot } from './r5-package.ts';
 
 /**
  * `value` (a resource of `type`, or one of its backbone elements at `path`) with only the elements R5 requires,
@@ -23,7 +8,7 @@ function elementsOf(type: string): Element[] {
  */
 export function requiredOnly(type: string, value: Record<string, unknown>, path = type): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const e of elementsOf(type)) {
+  for (const e of r5Snapshot(type)) {
     const name = e.id.slice(path.length + 1);
     if (!e.id.startsWith(`${path}.`) || name.includes('.') || (e.min ?? 0) < 1 || value[name] === undefined) continue;
     const backbone = e.type?.some((t) => t.code === 'BackboneElement');

@@ -1,26 +1,18 @@
 // _summary=true: which top-level elements of a resource type R5 marks as summary elements (isSummary in the base
 // StructureDefinition, npm hl7.fhir.r5.core), read once per type. The server's own reading, independent of the harness's.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { r5Snapshot } from './r5-package.ts';
 
 const cache = new Map<string, { names: Set<string>; choices: string[] }>();
-let dir: string | undefined;
 
 function summaryOf(type: string): { names: Set<string>; choices: string[] } {
   let known = cache.get(type);
   if (known) return known;
-  dir ??= dirname(createRequire(import.meta.url).resolve('hl7.fhir.r5.core/package.json'));
-  const file = join(dir, `StructureDefinition-${type}.json`);
   known = { names: new Set(['resourceType', 'id', 'meta']), choices: [] };
-  if (existsSync(file)) {
-    const sd = JSON.parse(readFileSync(file, 'utf8')) as { snapshot?: { element: { path: string; isSummary?: boolean }[] } };
-    for (const e of sd.snapshot?.element ?? []) {
-      const parts = e.path.split('.');
-      if (parts.length !== 2 || !e.isSummary) continue;
-      if (parts[1]!.endsWith('[x]')) known.choices.push(parts[1]!.slice(0, -3));
-      else known.names.add(parts[1]!);
-    }
+  for (const e of r5Snapshot(type)) {
+    const parts = e.path.split('.');
+    if (parts.length !== 2 || !e.isSummary) continue;
+    if (parts[1]!.endsWith('[x]')) known.choices.push(parts[1]!.slice(0, -3));
+    else known.names.add(parts[1]!);
   }
   cache.set(type, known);
   return known;

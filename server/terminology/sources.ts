@@ -4,10 +4,10 @@
 // terminology.hl7.org…) a fragment: the codes the IG's examples, compositions, maps and supplements use. Each file is
 // read when first asked for, once per process.
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { r5PackageFile } from '../r5-package.ts';
 
 export type Json = Record<string, any>;
 interface Entry { url: string; file: string; content?: string; supplements?: string }
@@ -32,7 +32,6 @@ export class TerminologySources {
   private readonly index: { codeSystems: Entry[]; valueSets: Entry[]; conceptMaps: Entry[]; examples: { file: string }[] };
   private readonly files = new Map<string, Json>();
   private fragments?: Map<string, Map<string, string | undefined>>;
-  private r5Dir?: string;
 
   constructor(private readonly igDir = IG_DIR) {
     this.index = readJson(join(igDir, 'index.json')) as TerminologySources['index'];
@@ -74,11 +73,8 @@ export class TerminologySources {
 
   private hl7CodeSystem(url: string): Json | undefined {
     if (!url.startsWith('http://hl7.org/fhir/')) return undefined;
-    this.r5Dir ??= dirname(createRequire(import.meta.url).resolve('hl7.fhir.r5.core/package.json'));
-    const file = join(this.r5Dir, `CodeSystem-${url.replace(/\/$/, '').split('/').pop()}.json`);
-    if (!existsSync(file)) return undefined;
-    const cs = readJson(file);
-    return cs.url === url ? cs : undefined;
+    const cs = r5PackageFile<Json>(`CodeSystem-${url.replace(/\/$/, '').split('/').pop()}.json`);
+    return cs?.url === url ? cs : undefined;
   }
 
   /** Every system the IG names but does not define, with the codes (and a display where one is given) it uses. */
