@@ -168,15 +168,7 @@ function subsumes(ctx: ServerContext, s: Service, p: OperationInputs): Parameter
   const sys = codeSystem(ctx, s.db, canonical(url), 'subsumes');
   for (const code of [a.code, b.code]) if (!s.db.concept(sys.url, code)) throw badRequest('code-invalid', `Unknown code "${code}" in the CodeSystem ${sys.url}`);
   if (sys.content === 'fragment' && a.code !== b.code) throw fail(422, 'not-supported', `This server holds only a fragment of ${sys.url}, without its hierarchy`);
-  const above = (code: string): Set<string> => {
-    const out = new Set<string>();
-    const todo = s.db.parents(sys.url, code);
-    while (todo.length) {
-      const x = todo.shift()!;
-      if (!out.has(x)) { out.add(x); todo.push(...s.db.parents(sys.url, x)); }
-    }
-    return out;
-  };
+  const above = (code: string) => s.db.closure(sys.url, code, 'up');
   const outcome = a.code === b.code ? 'equivalent' : above(b.code).has(a.code) ? 'subsumes' : above(a.code).has(b.code) ? 'subsumed-by' : 'not-subsumed';
   return { resourceType: 'Parameters', parameter: [param('outcome', { valueCode: outcome })] };
 }
@@ -293,11 +285,5 @@ export function valueSetCodes(ctx: ServerContext, url: string): { system: string
 export function relatedCodes(ctx: ServerContext, system: string, code: string, direction: 'below' | 'above'): string[] | undefined {
   const { db } = service(ctx);
   if (!loaded(ctx, 'subsumes', system) || !db.system(system) || !db.concept(system, code)) return undefined;
-  const out = new Set([code]);
-  const todo = [code];
-  while (todo.length) {
-    const c = todo.pop()!;
-    for (const next of direction === 'below' ? db.children(system, c) : db.parents(system, c)) if (!out.has(next)) { out.add(next); todo.push(next); }
-  }
-  return [...out];
+  return [...new Set([code, ...db.closure(system, code, direction === 'below' ? 'down' : 'up')])];
 }

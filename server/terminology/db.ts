@@ -138,6 +138,18 @@ export class TerminologyDb {
     return this.stmts.parents.all(system, code).map((r) => r.parent);
   }
 
+  /** Every code strictly below (`down`) or above (`up`) `code` in the system's hierarchy, each once. */
+  closure(system: string, code: string, direction: 'up' | 'down'): Set<string> {
+    const next = (c: string) => (direction === 'down' ? this.children(system, c) : this.parents(system, c));
+    const out = new Set<string>();
+    const todo = next(code);
+    while (todo.length) {
+      const c = todo.pop()!;
+      if (!out.has(c)) { out.add(c); todo.push(...next(c)); }
+    }
+    return out;
+  }
+
   withProperty(system: string, property: string, value: string): string[] {
     return this.stmts.withProperty.all(system, property, value).map((r) => r.code);
   }

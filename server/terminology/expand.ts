@@ -75,15 +75,7 @@ export class ValueSetExpander {
 
   private filter(system: string, content: string, f: Json): Set<string> {
     const value = String(f.value ?? '');
-    const below = (root: string): Set<string> => {
-      const out = new Set<string>();
-      const todo = this.db.children(system, root);
-      while (todo.length) {
-        const c = todo.shift()!;
-        if (!out.has(c)) { out.add(c); todo.push(...this.db.children(system, c)); }
-      }
-      return out;
-    };
+    const below = (root: string) => this.db.closure(system, root, 'down');
     if (f.property === 'concept' || f.property === 'code') {
       // A fragment holds no hierarchy: it can only answer for the root itself.
       if (f.op === 'is-a') return new Set([value, ...(content === 'fragment' ? [] : below(value))]);
