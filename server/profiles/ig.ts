@@ -1,18 +1,7 @@
 // The server's own reader of the IG (spec/ig): profile summaries, StructureDefinition differentials and the codes of
 // the ValueSets it can expand from the IG's complete CodeSystems. Everything is read on first use and kept, so the
 // server starts without touching the IG and pays for a profile only when a write claims it.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-
-const IG = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'spec', 'ig');
-
-function readIg<T>(rel: string): T {
-  const plain = join(IG, rel);
-  const text = existsSync(plain) ? readFileSync(plain, 'utf8') : gunzipSync(readFileSync(`${plain}.gz`)).toString('utf8');
-  return JSON.parse(text) as T;
-}
+import { readIgJson as readIg } from '../ig-files.ts';
 
 export interface ProfileSummary { url: string; id: string; type: string; baseRequired: string[]; file: string }
 

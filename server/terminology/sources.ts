@@ -3,21 +3,11 @@
 // for the hl7.org/fhir systems the IG names, and for every other external system (LOINC, SNOMED CT, ICD-10, UCUM,
 // terminology.hl7.org…) a fragment: the codes the IG's examples, compositions, maps and supplements use. Each file is
 // read when first asked for, once per process.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { IG_DIR, readIgJson } from '../ig-files.ts';
 import { r5PackageFile } from '../r5-package.ts';
 
 export type Json = Record<string, any>;
 interface Entry { url: string; file: string; content?: string; supplements?: string }
-
-const IG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'spec', 'ig');
-
-function readJson(path: string): Json {
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as Json;
-  return JSON.parse(gunzipSync(readFileSync(`${path}.gz`)).toString('utf8')) as Json;
-}
 
 /** Walks any JSON for {system, code[, display]} objects. */
 function eachCoding(node: unknown, visit: (system: string, code: string, display?: string) => void): void {
@@ -34,11 +24,11 @@ export class TerminologySources {
   private fragments?: Map<string, Map<string, string | undefined>>;
 
   constructor(private readonly igDir = IG_DIR) {
-    this.index = readJson(join(igDir, 'index.json')) as TerminologySources['index'];
+    this.index = readIgJson<TerminologySources['index']>('index.json', igDir);
   }
 
   private read(file: string): Json {
-    if (!this.files.has(file)) this.files.set(file, readJson(join(this.igDir, 'resources', file)));
+    if (!this.files.has(file)) this.files.set(file, readIgJson<Json>(`resources/${file}`, this.igDir));
     return this.files.get(file)!;
   }
 
