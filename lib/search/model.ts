@@ -1,8 +1,6 @@
 // The R5 element model the planter needs (types, cardinalities, bindings), read from the hl7.fhir.r5.core package's
 // StructureDefinition snapshots: "where does `Observation.effective` go, does it repeat, is it a CodeableConcept?"
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { r5PackageFile } from '../spec/r5.ts';
 
 export interface ElementInfo {
   /** Element id without `[x]` (`Observation.effective`). */
@@ -22,13 +20,6 @@ export interface ElementInfo {
   childBase: string;
 }
 
-const require = createRequire(import.meta.url);
-let packageDir: string | undefined;
-function pkgDir(): string {
-  packageDir ??= dirname(require.resolve('hl7.fhir.r5.core/package.json'));
-  return packageDir;
-}
-
 interface SdElement {
   id: string;
   path: string;
@@ -44,12 +35,8 @@ const sdCache = new Map<string, Map<string, SdElement> | null>();
 
 function elementsOf(type: string): Map<string, SdElement> | null {
   if (sdCache.has(type)) return sdCache.get(type)!;
-  const file = join(pkgDir(), `StructureDefinition-${type}.json`);
-  let map: Map<string, SdElement> | null = null;
-  if (existsSync(file)) {
-    const sd = JSON.parse(readFileSync(file, 'utf8')) as { snapshot?: { element: SdElement[] } };
-    map = new Map((sd.snapshot?.element ?? []).map((e) => [e.id, e]));
-  }
+  const sd = r5PackageFile<{ snapshot?: { element: SdElement[] } }>(`StructureDefinition-${type}.json`);
+  const map = sd ? new Map((sd.snapshot?.element ?? []).map((e) => [e.id, e])) : null;
   sdCache.set(type, map);
   return map;
 }
@@ -137,18 +124,12 @@ export function codesOf(valueSet: string | undefined): { system?: string; code: 
   let out: { system?: string; code: string }[] = [];
   try {
     const id = valueSet.split('/').pop()!;
-    const vsFile = join(pkgDir(), `ValueSet-${id}.json`);
-    if (existsSync(vsFile)) {
-      const vs = JSON.parse(readFileSync(vsFile, 'utf8')) as { compose?: { include?: { system?: string; concept?: { code: string }[] }[] } };
-      for (const inc of vs.compose?.include ?? []) {
-        if (inc.concept?.length) out.push(...inc.concept.map((c) => ({ system: inc.system, code: c.code })));
-        else if (inc.system) {
-          const csFile = join(pkgDir(), `CodeSystem-${inc.system.split('/').pop()}.json`);
-          if (existsSync(csFile)) {
-            const cs = JSON.parse(readFileSync(csFile, 'utf8')) as { concept?: { code: string; concept?: unknown[] }[] };
-            out.push(...(cs.concept ?? []).map((c) => ({ system: inc.system, code: c.code })));
-          }
-        }
+    const vs = r5PackageFile<{ compose?: { include?: { system?: string; concept?: { code: string }[] }[] } }>(`ValueSet-${id}.json`);
+    for (const inc of vs?.compose?.include ?? []) {
+      if (inc.concept?.length) out.push(...inc.concept.map((c) => ({ system: inc.system, code: c.code })));
+      else if (inc.system) {
+        const cs = r5PackageFile<{ concept?: { code: string; concept?: unknown[] }[] }>(`CodeSystem-${inc.system.split('/').pop()}.json`);
+        out.push(...(cs?.concept ?? []).map((c) => ({ system: inc.system, code: c.code })));
       }
     }
   } catch {

@@ -1,9 +1,7 @@
 // Where the harness's terminology comes from: the compiled IG (spec/ig, read through lib/spec/files.ts) and the
 // official HL7 CodeSystems of hl7.fhir.r5.core (npm). Only reading and indexing here; no FHIR semantics.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { readSpecJson } from '../spec/files.ts';
+import { r5PackageFile } from '../spec/r5.ts';
 
 export interface IgEntry { url: string; id: string; file: string; content?: string; supplements?: string }
 export interface IgIndex {
@@ -27,16 +25,12 @@ export function igResource(file: string): Json {
   return readSpecJson<Json>(`ig/resources/${file}`);
 }
 
-let r5Dir: string | undefined;
 /**
  * The hl7.fhir.r5.core CodeSystem with this canonical, if the package has one. The package names its files
  * CodeSystem-<last path segment>.json; the url inside is checked, so a name clash cannot pass for a match.
  */
 export function r5CodeSystem(url: string): Json | undefined {
   if (!url.startsWith('http://hl7.org/fhir/')) return undefined;
-  r5Dir ??= dirname(createRequire(import.meta.url).resolve('hl7.fhir.r5.core/package.json'));
-  const file = join(r5Dir, `CodeSystem-${url.replace(/\/$/, '').split('/').pop()}.json`);
-  if (!existsSync(file)) return undefined;
-  const cs = JSON.parse(readFileSync(file, 'utf8')) as Json;
-  return cs.resourceType === 'CodeSystem' && cs.url === url ? cs : undefined;
+  const cs = r5PackageFile<Json>(`CodeSystem-${url.replace(/\/$/, '').split('/').pop()}.json`);
+  return cs?.resourceType === 'CodeSystem' && cs.url === url ? cs : undefined;
 }
