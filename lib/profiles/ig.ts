@@ -1,34 +1,10 @@
 // The IG as the harness reads it (spec/ig, UZ Core compiled to JSON): profile summaries and their differentials,
 // examples, CodeSystems and ValueSets. Read once, lazily, through lib/spec/files.ts.
-import { readSpecJson } from '../spec/files.ts';
+import { igIndex, igResource, type IgExample, type IgProfile } from '../spec/ig.ts';
 import type { Json } from '../fixtures/personas.ts';
 import type { Matrix } from '../matrix/types.ts';
 
-export interface IgProfile {
-  url: string;
-  id: string;
-  title: string;
-  type: string;
-  /** Element ids (slice names after `:`) from the differential. */
-  mustSupport: string[];
-  /** min ≥ 1 in the profile's differential. */
-  required: string[];
-  /** Top-level elements with min ≥ 1 in the base R5 resource. */
-  baseRequired: string[];
-  bindings: { path: string; strength: string; valueSet: string }[];
-  file: string;
-}
-
-export interface IgExample { resourceType: string; id: string; profile?: string[]; title?: string; file: string }
-
-export interface IgIndex {
-  source: { repo: string; commit: string; igId: string; igVersion: string; canonical: string };
-  profiles: IgProfile[];
-  examples: IgExample[];
-  codeSystems: { url: string; id: string; content: string; file: string; supplements?: string }[];
-  valueSets: { url: string; id: string; file: string }[];
-  extensions: { url: string; id: string; file: string }[];
-}
+export { IG_DIR, igIndex, igResource, type IgExample, type IgIndex, type IgProfile } from '../spec/ig.ts';
 
 /** One element of a StructureDefinition (differential): what the harness needs of it. */
 export interface ElementDef {
@@ -44,21 +20,6 @@ export interface ElementDef {
   [key: string]: unknown;
 }
 
-export const IG_DIR = 'ig';
-
-let index: IgIndex | undefined;
-export function igIndex(): IgIndex {
-  index ??= readSpecJson<IgIndex>(`${IG_DIR}/index.json`);
-  return index;
-}
-
-const files = new Map<string, Json>();
-/** A resource file of the IG (`StructureDefinition-uz-core-patient.json`), parsed once. */
-export function igResource(file: string): Json {
-  let r = files.get(file);
-  if (!r) files.set(file, (r = readSpecJson<Json>(`${IG_DIR}/resources/${file}`)));
-  return r;
-}
 
 export function profileById(id: string): IgProfile | undefined {
   return igIndex().profiles.find((p) => p.id === id);
@@ -85,7 +46,7 @@ export function exampleKey(e: Pick<IgExample, 'resourceType' | 'id'>): string {
 }
 
 export function exampleResource(e: IgExample): Json {
-  return structuredClone(igResource(e.file));
+  return structuredClone(igResource(e.file)) as Json;
 }
 
 /** The IG extension definition with this url, if the IG defines it (HL7 extensions are not in spec/ig). */

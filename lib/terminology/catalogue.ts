@@ -2,7 +2,8 @@
 // supplements), ValueSets and ConceptMaps from the compiled IG, HL7's own CodeSystems from hl7.fhir.r5.core, and for
 // every other system (LOINC, SNOMED CT, ICD-10, UCUM, HL7 terminology.hl7.org…) the codes the IG itself names.
 import { CodeSystemModel } from './code-system.ts';
-import { igIndex, igResource, r5CodeSystem, type Json } from './sources.ts';
+import { igIndex, igResource, readIgResource } from '../spec/ig.ts';
+import { r5CodeSystem, type Json } from './sources.ts';
 
 export interface Mention {
   code: string;
@@ -57,7 +58,8 @@ export class Catalogue {
     const canonical = url.split('|')[0]!;
     if (!this.codeSystems.has(canonical)) {
       const entry = igIndex().codeSystems.find((c) => c.url === canonical);
-      const json = entry ? igResource(entry.file) : r5CodeSystem(canonical);
+      // Its model is kept, not the file (the largest CodeSystems are tens of MB parsed).
+      const json = entry ? readIgResource(entry.file) : r5CodeSystem(canonical);
       this.codeSystems.set(canonical, json ? new CodeSystemModel(json) : null);
     }
     return this.codeSystems.get(canonical) ?? undefined;
@@ -137,7 +139,7 @@ export class Catalogue {
     if (!this.examples) {
       const out = new Map<string, Map<string, Mention>>();
       for (const e of igIndex().examples) {
-        codingsIn(igResource(e.file), (system, code, display) => {
+        codingsIn(readIgResource(e.file), (system, code, display) => {
           if (!out.has(system)) out.set(system, new Map());
           const known = out.get(system)!.get(code);
           if (!known) out.get(system)!.set(code, { code, ...(display ? { display } : {}) });
