@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { exampleReferences, rewriteReferences, withoutIdAndMeta } from './examples.ts';
+import { rewriteReferences, withoutIdAndMeta } from './examples.ts';
+import { exampleReferences } from './ig.ts';
 import { unplantable } from './ig.ts';
 
 const keys = new Set(['Patient/p', 'Encounter/e']);

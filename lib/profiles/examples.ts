@@ -8,7 +8,7 @@ import { createdId } from '../fhir/location.ts';
 import type { Json } from '../fixtures/personas.ts';
 import { withRunTag, type Coding } from '../fixtures/run-tag.ts';
 import type { CreatedResources } from '../fixtures/teardown.ts';
-import { exampleKey, exampleResource, igIndex, type IgExample } from './ig.ts';
+import { exampleKey, exampleReferences, exampleResource, igIndex, type IgExample } from './ig.ts';
 
 export interface Planted {
   key: string;
@@ -29,18 +29,6 @@ export class PlantFailure extends Error {
 }
 
 const isObject = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** Every `reference` to an IG example (`Type/example-id`) anywhere in the value. */
-export function exampleReferences(value: unknown, keys: ReadonlySet<string>, out = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => exampleReferences(v, keys, out));
-  else if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'reference' && typeof v === 'string' && keys.has(v)) out.add(v);
-      else exampleReferences(v, keys, out);
-    }
-  }
-  return out;
-}
 
 /** A copy with references rewritten by `map`; a Reference whose target `drop` names is left out (a cycle, closed later). */
 export function rewriteReferences(value: unknown, map: ReadonlyMap<string, string>, drop: ReadonlySet<string> = new Set()): unknown {

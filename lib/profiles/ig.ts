@@ -69,22 +69,24 @@ export function creatableTypes(resources: readonly { type: string; interactions:
   return new Set(resources.filter((r) => r.interactions.includes('create')).map((r) => r.type));
 }
 
+/** Every `reference` to an IG example (`Type/example-id`) anywhere in the value. */
+export function exampleReferences(value: unknown, keys: ReadonlySet<string>, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => exampleReferences(v, keys, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'reference' && typeof v === 'string' && keys.has(v)) out.add(v);
+      else exampleReferences(v, keys, out);
+    }
+  }
+  return out;
+}
+
 let references: Map<string, string[]> | undefined;
 /** Each IG example's references to other IG examples (`Type/id`). */
 export function exampleGraph(): ReadonlyMap<string, string[]> {
   if (!references) {
     const keys = new Set(igIndex().examples.map(exampleKey));
-    const refs = (v: unknown, out: Set<string>): Set<string> => {
-      if (Array.isArray(v)) v.forEach((x) => refs(x, out));
-      else if (v && typeof v === 'object') {
-        for (const [k, x] of Object.entries(v)) {
-          if (k === 'reference' && typeof x === 'string' && keys.has(x)) out.add(x);
-          else refs(x, out);
-        }
-      }
-      return out;
-    };
-    references = new Map(igIndex().examples.map((e) => [exampleKey(e), [...refs(igResource(e.file), new Set())]]));
+    references = new Map(igIndex().examples.map((e) => [exampleKey(e), [...exampleReferences(igResource(e.file), keys)]]));
   }
   return references;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { locate } from './elements.ts';
-import { exampleReferences } from './examples.ts';
-import { differential, exampleGraph, igIndex, profileById, unplantable } from './ig.ts';
+import { differential, exampleGraph, exampleReferences, igIndex, profileById, unplantable } from './ig.ts';
 import { mustSupportResource } from './must-support.ts';
 import { requiredCases, violationOf, withDataAbsentReason, withoutElement } from './violations.ts';
 

@@ -6,8 +6,7 @@ import { requiredChildren } from '../search/model.ts';
 import { minimalResource } from '../search/plant-required.ts';
 import type { Json } from '../fixtures/personas.ts';
 import { baseElement, childrenOf, locate, parentId, parseElementId, patternOf, type Node } from './elements.ts';
-import { exampleReferences } from './examples.ts';
-import { differential, exampleGraph, exampleKey, exampleResource, examplesOf, extensionDef, igIndex, unplantable, type ElementDef, type IgProfile } from './ig.ts';
+import { differential, exampleGraph, exampleReferences, exampleKey, exampleResource, examplesOf, extensionDef, igIndex, unplantable, type ElementDef, type IgProfile } from './ig.ts';
 import { generate, KNOWN_EXTENSIONS, type Generated } from './values.ts';
 
 export interface MustSupportResource {
