@@ -56,7 +56,8 @@ export function selfKeepsParam(selfLink: string | undefined, param: string): boo
   return [...new URLSearchParams(query).keys()].some((k) => k === param || k.startsWith(`${param}:`));
 }
 
-const list = (ids: readonly string[], n = 5) => `${ids.slice(0, n).join(', ')}${ids.length > n ? ` … (+${ids.length - n})` : ''}`;
+/** The first few ids, and how many more. */
+export const list = (ids: readonly string[], n = 5) => `${ids.slice(0, n).join(', ')}${ids.length > n ? ` … (+${ids.length - n})` : ''}`;
 
 /** undefined when the search was right. */
 export function diagnose(o: SearchObservation): Diagnosis | undefined {

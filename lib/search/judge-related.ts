@@ -8,10 +8,10 @@ import type { Coding } from '../fixtures/run-tag.ts';
 import { isNotEnabled } from '../fhir/searchset.ts';
 import type { SearchParam } from '../matrix/types.ts';
 import { Blocked, CheckFailure, HarnessError, NotRun } from '../verdicts.ts';
-import { assertSearch, type SearchObservation } from './diagnose.ts';
+import { assertSearch, list, type SearchObservation } from './diagnose.ts';
 import { evaluateParam, expressionOf, resourceMatches } from './evaluate.ts';
 import { isRecord } from './json.ts';
-import type { SearchCheck } from './judge.ts';
+import { observationOf, type SearchCheck } from './judge.ts';
 import { parseLocation } from '../fhir/location.ts';
 import { runQuery, type QueryRun } from './pages.ts';
 import type { ParamPlan, Resolved } from './plant.ts';
@@ -49,7 +49,6 @@ function readReferences(resource: object, param: SearchParam): string[] {
 }
 
 const keyOf = (r: Record<string, any>) => `${r.resourceType}/${r.id}`;
-const list = (xs: readonly string[], n = 5) => `${xs.slice(0, n).join(', ')}${xs.length > n ? ` … (+${xs.length - n})` : ''}`;
 
 async function run(c: SearchCheck, type: string, tag: Coding, key: string, value: string, extra: [string, string][] = []): Promise<QueryRun & { query: string }> {
   const r = await runQuery(c.client, type, tag, key, value, extra);
@@ -303,10 +302,9 @@ export async function checkMissing(c: SearchCheck, fx: TypeFixtures, plan: Param
   if (!missing.length && !unexpected.length && !imprecise.length) return;
   c.attach('search', { query: res.query, url: res.url, expression: expressionOf(plan.param), candidates: Object.fromEntries(expected.map(([x, m]) => [keyOf(x), { mustMatch: m, returned: res.returned.has(x.id), resource: x }])) });
   try {
-    assertSearch({
-      query: `${key}=${value}&_id=…`, param: plan.param.name, resourceType: plan.type, returned: [...res.returned.keys()], unexpected, missing, imprecise,
-      selfLink: res.selfLink, total: res.total, planted: { total: candidates.length, returned: candidates.filter((x) => res.returned.has(x.id)).length },
-    });
+    assertSearch(observationOf(res, plan.type, plan.param, `${key}=${value}&_id=…`, {
+      unexpected, missing, imprecise, planted: { total: candidates.length, returned: candidates.filter((x) => res.returned.has(x.id)).length },
+    }));
   } catch (e) {
     await blockIfParamFails(c, fx, plan, tag, e);
   }
