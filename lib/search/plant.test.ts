@@ -131,6 +131,7 @@ describe('planParam', () => {
 test('every query of every plantable matrix param discriminates the planted triple by the oracle', () => {
   const problems: string[] = [];
   let planned = 0;
+  let terminologyQueries = 0;
   for (const r of matrix.resources) {
     r.searchParams.forEach((p, i) => {
       const plan = planParam(r.type, p, ctx(`x${i}`));
@@ -146,9 +147,21 @@ test('every query of every plantable matrix param discriminates the planted trip
         const got = planted.map((r) => resourceMatches(r, p, value, q.modifier));
         if (!got.some(Boolean) || got.every(Boolean)) problems.push(`${r.type}:${p.name} [${q.label}] ${value} → ${got}`);
       }
+      // The :in/:not-in and :below/:above queries, each on its own triple.
+      for (const triple of [plan.terminology, plan.hierarchy]) {
+        if (!triple) continue;
+        const res = resolved(triple.resources);
+        for (const q of triple.queries) {
+          terminologyQueries++;
+          const value = q.value(res);
+          const got = VARIANTS.map((v) => resourceMatches(res.stored(v), p, value, q.modifier));
+          if (!got.some(Boolean) || got.every(Boolean)) problems.push(`${r.type}:${p.name} [${q.label}] ${value} → ${got}`);
+        }
+      }
     });
   }
   expect(planned).toBeGreaterThan(1100);
+  expect(terminologyQueries).toBeGreaterThan(100);
   expect(problems).toEqual([]);
 }, 120_000);
 
