@@ -36,6 +36,7 @@ import { defaultSeed, parseSeed, seedSource } from '../lib/run/seed.ts';
 import type { Matrix } from '../lib/matrix/types.ts';
 import { startServer, type RunningServer } from '../server/index.ts';
 import { parseFaults } from '../server/faults.ts';
+import { certifyDecision } from '../lib/report/certificate.ts';
 
 
 export interface RunOptions {
@@ -103,8 +104,7 @@ export async function run(o: RunOptions): Promise<number> {
   }
 
   // The vendor target has no gaps (unless a matrix of one's own gives it some: then it is certified only on request).
-  const certify = !!o.certify || (target.name === 'vendor' && !target.gaps.length);
-  if (certify && target.gaps.length) throw new ConfigError(`--certify judges a server against the profile as written: target "${target.name}"${target.profile ? ` (profile ${target.profile})` : ''} has ${target.gaps.length} expected gaps, so it cannot be certified`);
+  const certify = certifyDecision({ requested: !!o.certify, target: target.name, gaps: target.gaps.length, shard: !!o.shard, profile: target.profile });
   const verbose = !!o.verbose || env.verbose;
   if (verbose) process.env.DHP_VERBOSE = '1';
 

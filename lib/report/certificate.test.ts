@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { certificateVerdict, verifyCertificate, writeCertificate } from './certificate.ts';
+import { certificateVerdict, certifyDecision, verifyCertificate, writeCertificate } from './certificate.ts';
 import type { Results } from './results.ts';
 
 const SUITES = ['auth', 'search'] as const;
@@ -79,5 +79,16 @@ describe('the vendor certificate', () => {
     expect(verifyCertificate(dir)).toMatchObject({ ok: true, notCovered: ['notes.txt'] });
     writeFileSync(join(dir, 'junit.xml'), '');
     expect(verifyCertificate(dir).problems).toEqual(['junit.xml was changed (sha256 differs)']);
+  });
+});
+
+describe('which runs are certified', () => {
+  test('asked, or a whole vendor run by default; never a target with expected gaps; a shard waits for its merge', () => {
+    expect(certifyDecision({ requested: false, target: 'vendor', gaps: 0 })).toBe(true);
+    expect(certifyDecision({ requested: false, target: 'vendor', gaps: 0, shard: true })).toBe(false);
+    expect(certifyDecision({ requested: true, target: 'vendor', gaps: 0, shard: true })).toBe(true);
+    expect(certifyDecision({ requested: false, target: 'local', gaps: 0 })).toBe(false);
+    expect(certifyDecision({ requested: false, target: 'vendor', gaps: 2 })).toBe(false);
+    expect(() => certifyDecision({ requested: true, target: 'playground', gaps: 23 })).toThrow(/has 23 expected gaps, so it cannot be certified/);
   });
 });

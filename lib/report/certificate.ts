@@ -14,6 +14,7 @@ import type { Verdict } from '../verdicts.ts';
 import type { Results } from './results.ts';
 import { escapeHtml, sha256 } from './text.ts';
 import { canonicalJson } from '../fhir/canonical-json.ts';
+import { ConfigError } from '../config/errors.ts';
 
 export const CERTIFICATE_SCHEMA = 1;
 export const CERTIFICATE_FILES = ['certificate.json', 'certificate.md', 'certificate.html'] as const;
@@ -210,4 +211,14 @@ export function verifyCertificate(dir: string): Verification {
   const own = new Set<string>(CERTIFICATE_FILES);
   const notCovered = existsSync(dir) ? filesUnder(dir).filter((f) => !own.has(f) && !(f in files)) : [];
   return { ok: !problems.length, problems, notCovered, certificate: c };
+}
+
+/**
+ * Whether a run is certified: when asked, and by default for a whole run (not a shard: its merge is certified) of the
+ * vendor target. Certification judges the profile as written, so a target with expected gaps cannot be certified.
+ */
+export function certifyDecision(o: { requested: boolean; target: string; gaps: number; shard?: boolean; profile?: string }): boolean {
+  const certify = o.requested || (o.target === 'vendor' && !o.gaps && !o.shard);
+  if (certify && o.gaps) throw new ConfigError(`--certify judges a server against the profile as written: target "${o.target}"${o.profile ? ` (profile ${o.profile})` : ''} has ${o.gaps} expected gaps, so it cannot be certified`);
+  return certify;
 }
