@@ -1,9 +1,8 @@
 // `dhp-conformance cleanup`: sweep every resource carrying the harness's run tag (of one run, or of all), page by
 // page and type by type until a search finds none; report what the target cannot or would not delete, and why.
 // Exit 0 when nothing deletable is left, 1 when something the target could delete remains (or could not be listed).
-import { AdaptiveLimit } from '../lib/client/adaptive-limit.ts';
 import { FhirClient } from '../lib/client/http.ts';
-import { DEFAULT_CONCURRENCY, Semaphore } from '../lib/client/limiter.ts';
+import { localGate, parseConcurrency } from '../lib/client/limiter.ts';
 import { TokenSource } from '../lib/client/token.ts';
 import { readEnv } from '../lib/config/env.ts';
 import { ConfigError, credentialsFromEnv, resolveTarget } from '../lib/config/target.ts';
@@ -17,8 +16,7 @@ const SHOWN = 20;
 
 export async function cleanup(targetName: string | undefined, runId: string | undefined, concurrencyText?: string): Promise<number> {
   if (!targetName) throw new ConfigError('cleanup needs --target <name|url> (the embedded server keeps nothing between runs)');
-  const concurrency = concurrencyText !== undefined ? Number(concurrencyText) : readEnv().concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`--concurrency takes a positive whole number, not "${concurrencyText}"`);
+  const concurrency = parseConcurrency(concurrencyText, readEnv().concurrency);
   const { matrix } = loadMatrix();
   const target = resolveTarget(matrix, { target: targetName });
   if (target.embedded) throw new ConfigError('the embedded server keeps nothing between runs: nothing to clean up');
@@ -28,7 +26,7 @@ export async function cleanup(targetName: string | undefined, runId: string | un
   const tokens = new TokenSource({ tokenUrl: target.tokenUrl!, clientAuth: target.clientAuth, ...credentials });
   const client = new FhirClient({
     baseUrl: target.baseUrl!, token: () => tokens.get(), connections: concurrency,
-    gate: new Semaphore(new AdaptiveLimit(concurrency)),
+    gate: localGate(concurrency),
   });
   try {
     const scope = runId ? `run ${runId}` : 'every run';

@@ -9,7 +9,7 @@ import { plainContext } from '../lib/checks/context.ts';
 import { judgePrerequisites } from '../lib/checks/prerequisites.ts';
 import { TransactionFixtures } from '../lib/checks/transactions.ts';
 import { FhirClient } from '../lib/client/http.ts';
-import { DEFAULT_CONCURRENCY, LimiterService } from '../lib/client/limiter.ts';
+import { LimiterService, parseConcurrency } from '../lib/client/limiter.ts';
 import { loginDriverFromEnv } from '../lib/client/login.ts';
 import { registerSecret } from '../lib/client/redact.ts';
 import { TokenSource } from '../lib/client/token.ts';
@@ -92,8 +92,7 @@ export async function run(o: RunOptions): Promise<number> {
     throw new ConfigError((e as Error).message);
   }
 
-  const concurrency = o.concurrency !== undefined ? Number(o.concurrency) : env.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) throw new ConfigError(`--concurrency takes a whole number from 1 to 1024, not "${o.concurrency ?? concurrency}"`);
+  const concurrency = parseConcurrency(o.concurrency, env.concurrency);
 
   const harness = harnessInfo();
   let seed: number;

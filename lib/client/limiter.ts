@@ -16,6 +16,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { AdaptiveLimit, type LimitStats, type Outcome } from './adaptive-limit.ts';
 import { readEnv, type DhpEnv } from '../config/env.ts';
+import { ConfigError } from '../config/errors.ts';
 
 export interface Gate {
   acquire(): Promise<void>;
@@ -102,7 +103,7 @@ export class LimiterService {
   private constructor(private readonly server: Server, readonly semaphore: Semaphore, readonly address: string) {}
 
   static async start(max: number): Promise<LimiterService> {
-    const semaphore = new Semaphore(new AdaptiveLimit(max));
+    const semaphore = localGate(max);
     const server = createServer((sock) => {
       sock.setNoDelay(true);
       const write = batchedWriter(sock);
@@ -193,7 +194,7 @@ export class RemoteGate implements Gate {
   private useFallback(why: string): void {
     if (this.fallback) return;
     this.warn(`request limiter: lost the run's shared limiter (${why}); this worker now limits itself to ${this.max} requests in flight`);
-    this.fallback = new Semaphore(new AdaptiveLimit(this.max));
+    this.fallback = localGate(this.max);
     this.orphans = this.held;
     const waiting = this.waiting.splice(0);
     for (const resume of waiting) void this.fallback.acquire().then(resume);
@@ -203,6 +204,16 @@ export class RemoteGate implements Gate {
 /** Chosen by `npm run bench` on 2 cores: 16 missed 90 s at 100 ms latency; 64 was faster but doubles the burst on the target and adds ~130 MB. */
 export const DEFAULT_CONCURRENCY = 32;
 
+/** `--concurrency` (else DHP_CONCURRENCY, else the default): a whole number from 1 to 1024. */
+export function parseConcurrency(text: string | undefined, fromEnv: number | undefined): number {
+  const n = text !== undefined ? Number(text) : fromEnv ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new ConfigError(`--concurrency takes a whole number from 1 to 1024, not "${text ?? n}"`);
+  return n;
+}
+
+/** A limit of this process alone (AIMD, as the shared one). */
+export const localGate = (max: number): Semaphore => new Semaphore(new AdaptiveLimit(max));
+
 let shared: Gate | undefined;
 
 /** The process's gate: the run's shared limiter when DHP_LIMITER names one, else a local one of DHP_CONCURRENCY (if set). */
@@ -210,6 +221,6 @@ export function gateFromEnv(env: Pick<DhpEnv, 'limiter' | 'concurrency'> = readE
   if (shared) return shared;
   const max = env.concurrency ?? DEFAULT_CONCURRENCY;
   if (env.limiter) shared = new RemoteGate(env.limiter, max);
-  else if (env.concurrency) shared = new Semaphore(new AdaptiveLimit(max));
+  else if (env.concurrency) shared = localGate(max);
   return shared;
 }
