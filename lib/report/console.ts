@@ -72,9 +72,16 @@ export function rootCauses(r: Results): RootCause[] {
     g.items.push(c);
     groups.set(key, g);
   }
-  const size = (g: RootCause) => g.items.length + (g.root && BROKEN.has(g.root.verdict) ? 1 : 0);
-  return [...groups.values()].sort((a, b) => size(b) - size(a) || a.cause.localeCompare(b.cause));
+  return [...groups.values()].sort((a, b) => groupItems(b).length - groupItems(a).length || a.cause.localeCompare(b.cause));
 }
+
+/** A group's failing capabilities: its root first when it failed itself, then what it holds. */
+export function groupItems(g: RootCause): CapabilityResult[] {
+  return [...(g.root && BROKEN.has(g.root.verdict) ? [g.root] : []), ...g.items];
+}
+
+/** What stands on an expected gap is blocked by it: known, excused, and not a failure of the run. */
+const behindGap = (g: RootCause) => g.root?.verdict === 'expected-gap' && g.items.every((c) => c.verdict === 'blocked');
 
 /** The specific part of a reason, once its group's shared description is said. */
 const particular = (c: CapabilityResult) => {
@@ -102,15 +109,14 @@ export function formatSummary(r: Results, runDir: string, extraFiles: [string, s
   const cov = r.coverage?.search.total;
   if (cov) out.push(`  search coverage: ${cov.tested}/${cov.params} parameters judged (${cov.percent} %); the rest, with reasons, in search-coverage.json`);
 
-  // What stands on an expected gap is blocked by it: known, excused, and not a failure of this run.
-  const [causes, behindGaps] = partition(rootCauses(r), (g) => !(g.root?.verdict === 'expected-gap' && g.items.every((c) => c.verdict === 'blocked')));
-  const failing = causes.reduce((n, g) => n + g.items.length + (g.root && BROKEN.has(g.root.verdict) ? 1 : 0), 0);
+  const [causes, behindGaps] = partition(rootCauses(r), (g) => !behindGap(g));
+  const failing = causes.reduce((n, g) => n + groupItems(g).length, 0);
   if (causes.length) out.push('', `  ${failing} capabilities failing, ${causes.length} root cause${causes.length > 1 ? 's' : ''}:`);
   let listed = 0;
   for (const g of causes.slice(0, MAX_CONSOLE_CAUSES)) {
-    const n = g.items.length + (g.root && BROKEN.has(g.root.verdict) ? 1 : 0);
+    const items = groupItems(g);
+    const n = items.length;
     out.push(`  ● ${oneLine(g.cause, 140)} — ${n} capabilit${n === 1 ? 'y' : 'ies'}`);
-    const items = [...(g.root && BROKEN.has(g.root.verdict) ? [g.root] : []), ...g.items];
     const room = Math.max(0, Math.min(MAX_ITEMS_PER_CAUSE, MAX_CONSOLE_ITEMS - listed));
     for (const c of items.slice(0, room)) out.push(itemLine(c, runDir, 110));
     listed += Math.min(room, items.length);
@@ -161,12 +167,12 @@ export function stepSummaryMarkdown(r: Results, maxCauses = 30): string {
     ...Object.entries(r.bySuite).map(([s, c]) => `| ${s} | ${verdicts.map((v) => c[v as keyof typeof c] || '').join(' | ')} |`),
     `| **total** | ${verdicts.map((v) => `**${r.summary[v as keyof typeof r.summary]}**`).join(' | ')} |`, '',
   ];
-  const causes = rootCauses(r);
+  const causes = rootCauses(r).filter((g) => !behindGap(g));
   if (causes.length) {
     lines.push('| root cause | capabilities | e.g. |', '|---|---:|---|');
     for (const g of causes.slice(0, maxCauses)) {
-      const first = g.root && BROKEN.has(g.root.verdict) ? g.root : g.items[0];
-      lines.push(`| ${mdCell(oneLine(g.cause, 140))} | ${g.items.length + (g.root && BROKEN.has(g.root.verdict) ? 1 : 0)} | \`${first?.id ?? ''}\` |`);
+      const items = groupItems(g);
+      lines.push(`| ${mdCell(oneLine(g.cause, 140))} | ${items.length} | \`${items[0]?.id ?? ''}\` |`);
     }
     if (causes.length > maxCauses) lines.push('', `… ${causes.length - maxCauses} more root causes in failures.md (run artifact).`);
   }
