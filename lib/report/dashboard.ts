@@ -18,16 +18,15 @@ export interface DashboardBuild { index: string; availability: string; targets: 
 export function buildDashboard(historyFile: string, matrix: Matrix, outDir: string, runDirs: string[]): DashboardBuild {
   const history = readHistory(historyFile);
   const latestIds = [...new Set(new Map(history.map((e) => [e.target, e.runId])).values())];
-  const found = new Map<string, string>();
+  const found = new Map<string, { dir: string; results: Results }>();
   const candidates = runDirs.flatMap((d) => [d, ...latestIds.map((id) => join(d, id))]).filter((d) => existsSync(join(d, 'results.json')));
   for (const d of candidates) {
-    const { runId } = JSON.parse(readFileSync(join(d, 'results.json'), 'utf8')) as Pick<Results, 'runId'>;
-    if (latestIds.includes(runId) && !found.has(runId)) found.set(runId, d);
+    const results = JSON.parse(readFileSync(join(d, 'results.json'), 'utf8')) as Results;
+    if (latestIds.includes(results.runId) && !found.has(results.runId)) found.set(results.runId, { dir: d, results });
   }
   rmSync(join(outDir, 'runs'), { recursive: true, force: true });
   const latest = new Map<string, LatestRun>();
-  for (const [runId, dir] of found) {
-    const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
+  for (const [runId, { dir, results }] of found) {
     const hrefBase = `runs/${runId}`;
     if (existsSync(join(dir, 'evidence'))) cpSync(join(dir, 'evidence'), join(outDir, hrefBase, 'evidence'), { recursive: true });
     latest.set(runId, { results, hrefBase });
