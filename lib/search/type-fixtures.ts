@@ -153,7 +153,12 @@ export class TypeFixtures {
     if (!known) {
       const param = chainParamOf(target);
       // Its own context: the chain plan's required references are anchors, never pool slots (no recursion).
-      known = { param, plan: planParam(type, param, { unique: `${unique}c`, target: (types) => this.poolTarget(pickTarget(types, this.writable) ?? [...this.writable.keys()][0]!, 'anchor', unique) }) };
+      // A reference no writable type may fill dangles, as in context(): never a type the element does not allow.
+      const anchor = (types: readonly string[]) => {
+        const wanted = pickTarget(types, this.writable);
+        return wanted ? this.poolTarget(wanted, 'anchor', unique) : `${types[0] ?? 'Basic'}/dangling-anchor-${unique}`;
+      };
+      known = { param, plan: planParam(type, param, { unique: `${unique}c`, target: anchor }) };
       this.chainPlans.set(type, known);
     }
     return known;
