@@ -5,6 +5,8 @@ import { ConfigError } from '../lib/config/target.ts';
 import { MatrixError } from '../lib/matrix/load.ts';
 import { redactText } from '../lib/client/redact.ts';
 import { EXIT } from '../lib/report/results.ts';
+import { HistoryError } from '../lib/report/history.ts';
+import { MergeError } from '../lib/report/merge.ts';
 import { FAULTS } from '../server/faults.ts';
 
 const USAGE = `usage: dhp-conformance <command> [options]
@@ -99,7 +101,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
-    if (e instanceof MatrixError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    // Errors of what the user asked for or named (a matrix, options, run folders, shards, a history): usage, exit 2.
+    if (e instanceof MatrixError || e instanceof ConfigError || e instanceof MergeError || e instanceof HistoryError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`dhp-conformance: ${redactText((e as Error).message)}`);
       process.exitCode = EXIT.usage;
     } else {

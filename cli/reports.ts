@@ -9,8 +9,8 @@ import { loadMatrix, PROJECT_ROOT } from '../lib/matrix/load.ts';
 import { ALLURE_DIR, ALLURE_PACK, unpackAllureResults } from '../lib/report/allure-pack.ts';
 import { formatSummary } from '../lib/report/console.ts';
 import { buildDashboard } from '../lib/report/dashboard.ts';
-import { HistoryError, importRuns, runFolders } from '../lib/report/history.ts';
-import { MergeError, mergeShards } from '../lib/report/merge.ts';
+import { importRuns, runFolders } from '../lib/report/history.ts';
+import { mergeShards } from '../lib/report/merge.ts';
 import { publishRun } from '../lib/report/publish.ts';
 import { EXIT } from '../lib/report/results.ts';
 import { verifyCertificate } from '../lib/report/certificate.ts';
@@ -20,16 +20,6 @@ import { certifyDecision } from '../lib/report/certificate.ts';
 const REPORTS = join(PROJECT_ROOT, 'reports');
 const DEFAULT_HISTORY = join(REPORTS, 'history.jsonl');
 
-/** Errors of the inputs a user named are usage errors (exit 2), with the message only. */
-function asUsage<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof MergeError || e instanceof HistoryError) throw new ConfigError(e.message);
-    throw e;
-  }
-}
-
 export function mergeCommand(args: string[]): number {
   const { values, positionals } = parseArgs({
     args, strict: true, allowPositionals: true,
@@ -38,7 +28,7 @@ export function mergeCommand(args: string[]): number {
   if (!values.out || !positionals.length) throw new ConfigError('usage: dhp-conformance merge <shard-dir>… --out <dir> [--history <file>] [--certify]');
   const { matrix, sha256 } = loadMatrix(values.matrix);
   const out = resolve(values.out);
-  const results = asUsage(() => mergeShards(positionals.map((p) => resolve(p)), out, matrix, sha256));
+  const results = mergeShards(positionals.map((p) => resolve(p)), out, matrix, sha256);
   const certify = certifyDecision({ requested: !!values.certify, target: results.target.name, gaps: results.capabilities.filter((c) => c.gap).length });
   const wrote = publishRun(results, out, matrix, { historyFile: values.history && resolve(values.history), runDirs: [join(REPORTS, 'runs')], certify, allSuites: SUITES });
   console.log(`merged ${positionals.length} shards into ${out}`);
@@ -53,7 +43,7 @@ export function historyCommand(args: string[]): number {
   if (!positionals.length) throw new ConfigError('history import needs run folders (or folders holding them, e.g. downloaded artifacts)');
   const file = resolve(values.history ?? DEFAULT_HISTORY);
   const { matrix } = loadMatrix();
-  const dirs = asUsage(() => positionals.flatMap((p) => runFolders(resolve(p))));
+  const dirs = positionals.flatMap((p) => runFolders(resolve(p)));
   const { imported, total } = importRuns(file, dirs, matrix);
   const d = buildDashboard(file, matrix, join(dirname(file), 'dashboard'), [...dirs, join(REPORTS, 'runs')]);
   console.log(`imported ${imported.length} runs into ${file} (${total} in all); dashboard ${d.index}`);
@@ -65,8 +55,8 @@ export function dashboardCommand(args: string[]): number {
   const file = resolve(values.history ?? DEFAULT_HISTORY);
   if (!existsSync(file)) throw new ConfigError(`no history at ${file}: run the suites first, or \`dhp-conformance history import <dir>\``);
   const out = resolve(values.out ?? join(dirname(file), 'dashboard'));
-  const dirs = asUsage(() => positionals.flatMap((p) => runFolders(resolve(p))));
-  const d = asUsage(() => buildDashboard(file, loadMatrix().matrix, out, [...dirs, join(REPORTS, 'runs')]));
+  const dirs = positionals.flatMap((p) => runFolders(resolve(p)));
+  const d = buildDashboard(file, loadMatrix().matrix, out, [...dirs, join(REPORTS, 'runs')]);
   console.log(`dashboard: ${d.index} (${d.targets} targets, ${(d.bytes / 1024).toFixed(0)} KiB); ${d.availability}`);
   return EXIT.conformant;
 }
