@@ -3,7 +3,7 @@
 // the run before, coverage over time and the availability table as measured. Pure data: dashboard-html.ts draws it.
 import type { Matrix } from '../matrix/types.ts';
 import type { Verdict } from '../verdicts.ts';
-import { availabilityRows, measureRows, type MeasuredRow, type PageRow } from './availability.ts';
+import { availabilityRows, GAP, measureRows, WORKS, type MeasuredRow, type PageRow } from './availability.ts';
 import { typeOf, verdictMap, type HistoryEntry } from './history.ts';
 import type { Results } from './results.ts';
 
@@ -12,8 +12,6 @@ export const MAX_RUNS_SHOWN = 60;
 /** Gap rows per target in the timeline; the rest are counted. */
 export const MAX_GAP_ROWS = 150;
 
-const GAP = new Set<Verdict>(['expected-gap', 'fail', 'error', 'blocked']);
-const WORKS = new Set<Verdict>(['pass', 'gap-closed']);
 /** A cell's colour: the worst verdict among the judged (not-run only when nothing was judged). */
 const CELL_ORDER: Verdict[] = ['error', 'fail', 'blocked', 'expected-gap', 'gap-closed', 'pass', 'not-run'];
 
@@ -111,7 +109,7 @@ function targetModel(entries: HistoryEntry[], matrix: Matrix, pageRows: PageRow[
   const kinds = [...new Set(cells.map((c) => c.kind))].sort((a, b) => (a === 'endpoint' ? -1 : b === 'endpoint' ? 1 : a.localeCompare(b)));
 
   const prev = maps.at(-2);
-  const moved = (from: Set<Verdict>, to: Set<Verdict>) => prev
+  const moved = (from: ReadonlySet<Verdict>, to: ReadonlySet<Verdict>) => prev
     ? [...now].filter(([id, v]) => to.has(v) && from.has(prev.get(id) ?? 'not-run')).map(([id]) => id).sort() : [];
   const gaps = gapRows(shown, maps);
 
