@@ -66,10 +66,6 @@ export class ExamplePlanter {
     this.byKey = new Map(igIndex().examples.map((e) => [exampleKey(e), e]));
   }
 
-  get keys(): ReadonlySet<string> {
-    return new Set(this.byKey.keys());
-  }
-
   /** The example on the target (planted once per run). */
   plant(key: string): Promise<Planted> {
     return this.oneAtATime(() => this.plantFrom(key, []));
@@ -91,7 +87,7 @@ export class ExamplePlanter {
   }
 
   private async resolveFrom(resource: Json, path: readonly string[]): Promise<{ resource: Json; dropped: Set<string> }> {
-    const targets = [...exampleReferences(resource, this.keys)];
+    const targets = [...exampleReferences(resource, this.byKey)];
     const dropped = new Set(targets.filter((t) => path.includes(t)));
     // One after the other: two cycle members planted side by side would each wait for the other.
     for (const t of targets.filter((x) => !dropped.has(x))) await this.plantFrom(t, path);

@@ -70,7 +70,7 @@ export function creatableTypes(resources: readonly { type: string; interactions:
 }
 
 /** Every `reference` to an IG example (`Type/example-id`) anywhere in the value. */
-export function exampleReferences(value: unknown, keys: ReadonlySet<string>, out = new Set<string>()): Set<string> {
+export function exampleReferences(value: unknown, keys: { has(key: string): boolean }, out = new Set<string>()): Set<string> {
   if (Array.isArray(value)) value.forEach((v) => exampleReferences(v, keys, out));
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
